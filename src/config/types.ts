@@ -1,0 +1,153 @@
+/**
+ * The resolved configuration model. `load.ts` produces it once per (re)load: every default
+ * applied, every path absolute, every signal normalised, and the whole tree deep-frozen.
+ * Runtime code reads only these types, never raw YAML and never a default of its own.
+ */
+
+/** A signal name as Deno spells it (`"SIGTERM"`). */
+export type SignalName =
+  | "SIGTERM"
+  | "SIGINT"
+  | "SIGQUIT"
+  | "SIGHUP"
+  | "SIGKILL"
+  | "SIGUSR1"
+  | "SIGUSR2";
+
+/** `autorestart`: always, never, or only when the exit code is not in `exitcodes`. */
+export type AutoRestart = "always" | "never" | "unexpected";
+
+/** Where one output stream of a child goes. */
+export type OutputTarget =
+  | { readonly kind: "file"; readonly path: string }
+  /** `stdout:` absent: kept in memory only (for `tail`). */
+  | { readonly kind: "memory" }
+  /** `stdout: none`: discarded (no tail either). */
+  | { readonly kind: "none" };
+
+/** A resolved user identity a child is dropped to. */
+export interface Identity {
+  readonly uid: number;
+  readonly gid: number;
+  /** Login name of `uid` if known (for USER/LOGNAME), else the number as text. */
+  readonly user: string;
+  /** Home directory of `uid` from the passwd file, or "/" if unknown. */
+  readonly home: string;
+}
+
+/** One program, fully resolved. Structural equality of two specs is what reload compares. */
+export interface ProgramSpec {
+  /** Program name, `[A-Za-z0-9][A-Za-z0-9_.-]*`, at most 64 characters, never `all`. */
+  readonly name: string;
+  /** Executable and arguments; `argv[0]` is absolute when it contained a `/`. */
+  readonly argv: readonly string[];
+  readonly numprocs: number;
+  /** Octal umask as a number (0o022), or null to inherit the daemon's. */
+  readonly umask: number | null;
+  /** Absolute working directory, or null to inherit the daemon's. */
+  readonly workingdir: string | null;
+  readonly autostart: boolean;
+  readonly autorestart: AutoRestart;
+  /** Sorted, de-duplicated exit codes counted as expected. */
+  readonly exitcodes: readonly number[];
+  readonly startretries: number;
+  /** Seconds (fractions allowed) a process must stay up to count as RUNNING. */
+  readonly starttime: number;
+  readonly stopsignal: SignalName;
+  /** Seconds between the stop signal and SIGKILL. */
+  readonly stoptime: number;
+  readonly stdout: OutputTarget;
+  readonly stderr: OutputTarget;
+  /** Size at which stdout/stderr files rotate; 0 disables rotation. */
+  readonly logmaxbytes: number;
+  readonly logbackups: number;
+  /** Program environment as strings (numbers and booleans as written). */
+  readonly env: Readonly<Record<string, string>>;
+  /** Identity to drop to (global uid/gid folded in), or null to run as the daemon's user. */
+  readonly identity: Identity | null;
+  /** Crash-loop throttle cap in seconds; 0 = restart at once every time. */
+  readonly maxrestartdelay: number;
+  /** Position in the file (0-based), used for ordering `status`. */
+  readonly order: number;
+}
+
+/** SMTP settings for alert mail. */
+export interface SmtpSpec {
+  readonly host: string;
+  readonly port: number;
+  /** true: implicit TLS; false: STARTTLS when offered. */
+  readonly secure: boolean;
+  readonly user: string | null;
+  /** The password itself (resolved from `{env: NAME}` at load), or null. Never logged. */
+  readonly password: string | null;
+  readonly from: string;
+  readonly tlsverify: boolean;
+}
+
+/** Alert thresholds (SPEC §13 "Alerts"); kinds can be switched off. */
+export interface AlertsSpec {
+  readonly fatal: boolean;
+  readonly crashloop: boolean;
+  readonly reloadFailed: boolean;
+  readonly logLoss: boolean;
+  readonly httpError: boolean;
+  /** Unexpected exits of one program within `crashloopWindow` seconds that make a crashloop. */
+  readonly crashloopExits: number;
+  readonly crashloopWindow: number;
+  /** Seconds a batch stays open after its first event. */
+  readonly batchWindow: number;
+  /** Seconds between two crashloop mails for the same program. */
+  readonly crashloopCooldown: number;
+}
+
+/** The web listener, or null when `http: false`. */
+export interface HttpSpec {
+  readonly host: string;
+  readonly port: number;
+  /** Bearer token (resolved from `{env: NAME}`), or null. */
+  readonly token: string | null;
+}
+
+/** The `taskmaster:` section, resolved. */
+export interface DaemonSpec {
+  /** Absolute path of the event log file, or null (memory ring only). */
+  readonly logfile: string | null;
+  readonly logmaxbytes: number;
+  readonly logbackups: number;
+  /** Alert recipients; empty = alerts off. */
+  readonly email: readonly string[];
+  /** Absolute control socket path (≤ 107 bytes). */
+  readonly socket: string;
+  readonly http: HttpSpec | null;
+  readonly smtp: SmtpSpec;
+  readonly alerts: AlertsSpec;
+  /** Environment variable names used as secret sources: removed from children's env. */
+  readonly secretEnv: readonly string[];
+}
+
+/** A whole resolved configuration. */
+export interface Config {
+  /** The config file path as passed (`-c`), used in messages. */
+  readonly file: string;
+  /** Absolute path of the config file. */
+  readonly path: string;
+  readonly daemon: DaemonSpec;
+  /** Programs in file order. */
+  readonly programs: readonly ProgramSpec[];
+}
+
+/** One configuration error, already formatted per SPEC §13 (`FILE:LINE:COL: key.path: msg`). */
+export interface ConfigError {
+  readonly line: number | null;
+  readonly col: number | null;
+  /** Dotted key path (`programs.web.numprocs`), empty for file-level errors. */
+  readonly path: string;
+  readonly message: string;
+  /** The full one-line rendering. */
+  readonly text: string;
+}
+
+/** Outcome of loading a config file: never throws. */
+export type LoadResult =
+  | { readonly ok: true; readonly config: Config }
+  | { readonly ok: false; readonly errors: readonly ConfigError[] };

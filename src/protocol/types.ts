@@ -1,0 +1,117 @@
+/**
+ * Payload types of the control API and web page. Pure data: no Deno APIs, so `ctl/` can import
+ * it. Field names of {@link ProcessStatus} are a public contract (SPEC §4, §13).
+ */
+
+/** Process states (supervisord's). */
+export type ProcState =
+  | "STOPPED"
+  | "STARTING"
+  | "RUNNING"
+  | "BACKOFF"
+  | "STOPPING"
+  | "EXITED"
+  | "FATAL";
+
+/** One element of `status --json` and `GET /api/status`. */
+export interface ProcessStatus {
+  /** `prog` when numprocs is 1, else `prog:N`. */
+  name: string;
+  program: string;
+  index: number;
+  state: ProcState;
+  /** Set while a process exists (STARTING, RUNNING, STOPPING), else null. */
+  pid: number | null;
+  /** Status of the latest exit; null if none or if a signal ended it. */
+  exitCode: number | null;
+  /** Signal of the latest exit (`"SIGKILL"`) or null. */
+  signal: string | null;
+  /** ISO-8601 UTC with milliseconds: when the current state began. */
+  since: string;
+  /** Automatic restarts since the last operator start. */
+  restarts: number;
+  /** Free text: reason of FATAL, pending crash-loop delay, uptime hint… */
+  description: string;
+}
+
+/** Per-process outcome of start/stop/restart/signal. */
+export interface ActionResult {
+  name: string;
+  /** true when the process reached the requested state (or already was there). */
+  ok: boolean;
+  /** State at the end of the action; null for an unknown name. */
+  state: ProcState | null;
+  /** Human message: `started`, `already started`, `stopped`, `not running`, or the failure. */
+  message: string;
+}
+
+/** Outcome of a reload (or its dry-run plan). Lists of program names. */
+export interface ReloadResult {
+  added: string[];
+  changed: string[];
+  removed: string[];
+  unchanged: string[];
+}
+
+/** Daemon-level facts (`taskmasterctl info`, `GET /api/daemon`). */
+export interface DaemonInfo {
+  version: string;
+  apiVersion: number;
+  pid: number;
+  /** ISO time the daemon started. */
+  startedAt: string;
+  uptimeSeconds: number;
+  configFile: string;
+  /** Last reload: null if none yet. */
+  lastReload: { at: string; ok: boolean; message: string } | null;
+  /** Web listener URL, or null when off/failed; `httpError` says why it failed. */
+  httpUrl: string | null;
+  httpError: string | null;
+  /** Bytes of child output dropped since start, across all programs. */
+  logLossBytes: number;
+  /** Alert mails: sent, failed, dropped. */
+  alerts: { sent: number; failed: number; dropped: number };
+}
+
+/** Event log levels, in increasing severity. */
+export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
+
+/** Event names of the daemon event log (SPEC §13 "Event log"). */
+export type EventName =
+  | "spawned"
+  | "running"
+  | "exited"
+  | "backoff"
+  | "fatal"
+  | "stopping"
+  | "killed"
+  | "stopped"
+  | "reload"
+  | "reload-failed"
+  | "config-error"
+  | "alert-sent"
+  | "alert-failed"
+  | "http-error"
+  | "log-loss"
+  | "orphan-stopped"
+  | "daemon-start"
+  | "daemon-stop";
+
+/** One event of the daemon event log. */
+export interface LogEvent {
+  /** Monotonic sequence number within this daemon run. */
+  seq: number;
+  /** ISO-8601 UTC with milliseconds. */
+  time: string;
+  level: LogLevel;
+  /** Process name, or "-" for daemon events. */
+  process: string;
+  /** Program name, or "-" for daemon events. */
+  program: string;
+  event: EventName;
+  /** key=value details (pid, code, signal, expected, reason, by…). */
+  fields: Record<string, string | number | boolean | null>;
+}
+
+/** Output stream names. */
+export type StreamName = "stdout" | "stderr";

@@ -1,0 +1,49 @@
+/**
+ * The narrow facade the control API and the web page use to drive supervision. Implemented by
+ * `supervisor.ts`; faked in handler tests. Names are `prog`, `prog:N` or `all` (SPEC §4).
+ */
+import type {
+  ActionResult,
+  DaemonInfo,
+  ProcessStatus,
+  ReloadResult,
+  StreamName,
+} from "../protocol/types.ts";
+import type { EventHub } from "../events.ts";
+
+/** What the control API and web page may ask of the supervisor. */
+export interface SupervisorApi {
+  /**
+   * Status of the named processes (all when `names` is empty), in config order then index.
+   * Throws `ProtocolError("BAD_NAME")` naming every unknown name.
+   */
+  status(names: readonly string[]): ProcessStatus[];
+  /** Starts each named process and waits for RUNNING or failure; unknown names get ok:false. */
+  start(names: readonly string[]): Promise<ActionResult[]>;
+  /** Stops each named process and waits for a stopped state. */
+  stop(names: readonly string[]): Promise<ActionResult[]>;
+  /** Stop then start, per process. */
+  restart(names: readonly string[]): Promise<ActionResult[]>;
+  /** Sends `signal` (name, with or without SIG) to each named live process's group. */
+  signal(signal: string, names: readonly string[]): ActionResult[];
+  /** Re-reads the config and applies it (or only plans it). Throws RELOAD_FAILED. */
+  reload(options: { dryRun: boolean }): Promise<ReloadResult>;
+  /** Stops everything and ends the daemon; resolves once every program is stopped. */
+  shutdown(): Promise<void>;
+  /** Daemon-level facts. */
+  info(): DaemonInfo;
+  /** The in-memory tail of one process stream (≤ 64 KiB). Throws BAD_NAME. */
+  tail(name: string, stream: StreamName): Uint8Array;
+  /** Calls `listener` with each new chunk of a stream; returns the unsubscribe function. */
+  followOutput(
+    name: string,
+    stream: StreamName,
+    listener: (chunk: Uint8Array) => void,
+  ): () => void;
+  /** Writes to a live process's stdin; throws NOT_RUNNING or BAD_NAME. */
+  writeStdin(name: string, data: Uint8Array): Promise<number>;
+  /** Sends a test alert mail; resolves with the server's reply. Throws ALERT_FAILED. */
+  alertTest(): Promise<string>;
+  /** The daemon's event hub (recent events and live subscription). */
+  readonly events: EventHub;
+}
