@@ -1,0 +1,174 @@
+/**
+ * Wiring only: event hub → event log → supervisor → control socket, web page, alerts, and the
+ * OS signal listeners. Resolves with the exit code once the daemon shut down (0) or refused to
+ * start (1). Nothing here decides a process state; the supervisor does.
+ */
+import type { Config } from "./config/types.ts";
+import { loadConfig } from "./config/load.ts";
+import { EventHub } from "./events.ts";
+import { EventLogWriter } from "./logs/event_log.ts";
+import { FileRegistry } from "./logs/file_registry.ts";
+import { createProcessOutput } from "./logs/process_output.ts";
+import { Supervisor } from "./supervisor/supervisor.ts";
+import { stopOrphans } from "./process/pids_file.ts";
+import { createControlHandler } from "./server/control.ts";
+import { listenUnix, probeSocket } from "./server/unix_listener.ts";
+import { Alerter } from "./alerts/alerter.ts";
+import { WebListener } from "./web_listener.ts";
+import { installCrashGuards } from "./crash_guards.ts";
+
+/** How the daemon runs: in the foreground it also writes the event log to stderr. */
+export interface DaemonOptions {
+  foreground: boolean;
+}
+
+/** Path of the pids file that survives a SIGKILLed daemon (SPEC §13). */
+export function pidsFilePath(config: Config): string {
+  const socket = config.daemon.socket;
+  return socket.slice(0, socket.lastIndexOf("/") + 1) + "taskmasterd.pids";
+}
+
+/** Runs the daemon until it is shut down; resolves with the process exit code. */
+export async function runDaemon(config: Config, options: DaemonOptions): Promise<number> {
+  const socket = config.daemon.socket;
+  if (await probeSocket(socket) === "live") {
+    writeErr(`taskmasterd: another taskmasterd is already running on ${socket}`);
+    return 1;
+  }
+  const hub = new EventHub();
+  const files = new FileRegistry({
+    onError: (path, error) =>
+      hub.emit("WARN", "log-loss", null, { path, reason: errorText(error) }),
+  });
+  const eventLog = new EventLogWriter(hub, {
+    path: config.daemon.logfile,
+    maxBytes: config.daemon.logmaxbytes,
+    backups: config.daemon.logbackups,
+    stderr: options.foreground,
+    files,
+  });
+  const removeGuards = installCrashGuards(hub);
+  let logLossBytes = 0;
+  let supervisor: Supervisor | null = null;
+  const alerter = new Alerter(hub, {
+    spec: () => {
+      const daemon = (supervisor?.config ?? config).daemon;
+      return { email: daemon.email, smtp: daemon.smtp, alerts: daemon.alerts };
+    },
+  });
+  const web = new WebListener(hub);
+  supervisor = new Supervisor({
+    config,
+    hub,
+    createOutput: (spec, processName) =>
+      createProcessOutput({
+        process: processName,
+        stdout: spec.stdout,
+        stderr: spec.stderr,
+        logmaxbytes: spec.logmaxbytes,
+        logbackups: spec.logbackups,
+        files,
+        hooks: {
+          onLoss: (loss) => {
+            logLossBytes += loss.bytes;
+            hub.emit("WARN", "log-loss", { process: loss.process, program: spec.name }, {
+              stream: loss.stream,
+              bytes: loss.bytes,
+              reason: loss.reason,
+            });
+          },
+        },
+      }),
+    loadConfig: () => loadConfig(config.file),
+    onConfigApplied: (next) => {
+      eventLog.setTarget(next.daemon.logfile, next.daemon.logmaxbytes, next.daemon.logbackups);
+      if (next.daemon.socket !== socket) {
+        hub.emit("WARN", "reload", null, {
+          note: `socket change to ${next.daemon.socket} applies at the next start`,
+        });
+      }
+      void web.apply(supervisor!, next.daemon.http);
+    },
+    alertTest: () => alerter.test(),
+    extraInfo: () => ({
+      httpUrl: web.url,
+      httpError: web.error,
+      logLossBytes,
+      alerts: { ...alerter.stats },
+    }),
+  });
+  const api = supervisor;
+
+  let stopping: Promise<void> | null = null;
+  let control: { close(): Promise<void> } | null = null;
+  const shutdown = (by: string): Promise<void> => {
+    stopping ??= (async () => {
+      hub.emit("INFO", "daemon-stop", null, { by, phase: "begin" });
+      await api.shutdown();
+    })();
+    return stopping;
+  };
+  const done = Promise.withResolvers<void>();
+
+  try {
+    await stopOrphans(pidsFilePath(config), hub, 10_000);
+    control = await listenUnix(
+      socket,
+      createControlHandler(api, {
+        onShutdownRequested: () => void shutdown("taskmasterctl").then(done.resolve),
+      }),
+      {
+        onError: (error) =>
+          hub.emit("WARN", "config-error", null, { reason: `control: ${errorText(error)}` }),
+      },
+    );
+  } catch (error) {
+    writeErr(`taskmasterd: ${errorText(error)}`);
+    await eventLog.close();
+    removeGuards();
+    await alerter.close();
+    return 1;
+  }
+  hub.emit("INFO", "daemon-start", null, {
+    pid: Deno.pid,
+    config: config.path,
+    socket,
+    programs: config.programs.length,
+  });
+  await web.apply(api, config.daemon.http);
+
+  const signalHandlers: [Deno.Signal, () => void][] = [
+    ["SIGTERM", () => void shutdown("SIGTERM").then(done.resolve)],
+    ["SIGINT", () => void shutdown("SIGINT").then(done.resolve)],
+    ["SIGHUP", () => {
+      if (stopping) return; // nothing is reloaded (or respawned) during shutdown
+      api.reload({ dryRun: false }).catch(() => {
+        // The supervisor already logged `reload-failed` with every error line.
+      });
+    }],
+    ["SIGUSR2", () => void files.reopenAll()],
+  ];
+  for (const [signal, handler] of signalHandlers) Deno.addSignalListener(signal, handler);
+
+  api.startAutostart();
+
+  await done.promise;
+  await stopping;
+  for (const [signal, handler] of signalHandlers) Deno.removeSignalListener(signal, handler);
+  await web.close();
+  await control.close();
+  await alerter.close();
+  hub.emit("INFO", "daemon-stop", null, { phase: "end" });
+  await eventLog.close();
+  await files.closeAll();
+  removeGuards();
+  return 0;
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
+
+function writeErr(text: string): void {
+  Deno.stderr.writeSync(new TextEncoder().encode(text + "\n"));
+}
