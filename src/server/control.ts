@@ -1,0 +1,154 @@
+/**
+ * The control API's HTTP handler (SPEC §9): `POST /v1/<command>` from the shared command table,
+ * `GET /v1/events` and `GET /v1/output` as NDJSON streams. It never throws and never rejects:
+ * every failure becomes an `{ok:false,error:{code,message}}` envelope with a fitting status.
+ */
+import { type Envelope, isCommandName, STREAM_ROUTES } from "../protocol/commands.ts";
+import { type ErrorCode, ProtocolError } from "../protocol/errors.ts";
+import { API_VERSION } from "../protocol/version.ts";
+import { RECENT_EVENTS } from "../events.ts";
+import type { SupervisorApi } from "../supervisor/api.ts";
+import { dispatchCommand, encodeBase64 } from "./dispatch.ts";
+import { ndjsonResponse } from "./ndjson.ts";
+import { checkInt, checkStream, parseBody, readBodyCapped } from "./request_body.ts";
+
+/** Options of {@link createControlHandler}. */
+export interface ControlHandlerOptions {
+  /** Called once `shutdown` has stopped everything, just before its answer is sent. */
+  onShutdownRequested?: () => void;
+}
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  BAD_REQUEST: 400,
+  BAD_NAME: 404,
+  UNKNOWN_COMMAND: 404,
+  ALREADY_STARTED: 409,
+  NOT_RUNNING: 409,
+  SPAWN_ERROR: 500,
+  SHUTTING_DOWN: 503,
+  RELOAD_FAILED: 422,
+  TOO_LARGE: 413,
+  VERSION_MISMATCH: 400,
+  ALERT_FAILED: 502,
+  INTERNAL: 500,
+};
+
+/**
+ * Builds the request handler serving the control API over `api`. The returned function always
+ * resolves with a Response carrying `X-Taskmaster-Api: API_VERSION`.
+ */
+export function createControlHandler(
+  api: SupervisorApi,
+  options: ControlHandlerOptions = {},
+): (req: Request) => Promise<Response> {
+  return async function handle(req: Request): Promise<Response> {
+    try {
+      return await route(api, options, req);
+    } catch (error) {
+      return errorResponse(error);
+    }
+  };
+}
+
+async function route(
+  api: SupervisorApi,
+  options: ControlHandlerOptions,
+  req: Request,
+): Promise<Response> {
+  const url = new URL(req.url);
+  const path = url.pathname;
+  if (path === STREAM_ROUTES.events || path === STREAM_ROUTES.output) {
+    if (req.method !== "GET") throw new ProtocolError("BAD_REQUEST", `${path} needs GET`);
+    return path === STREAM_ROUTES.events
+      ? eventsStream(api, req, url.searchParams)
+      : outputStream(api, req, url.searchParams);
+  }
+  const name = path.startsWith("/v1/") ? path.slice(4) : "";
+  if (!isCommandName(name)) {
+    throw new ProtocolError("UNKNOWN_COMMAND", `unknown command: ${printable(path)}`);
+  }
+  if (req.method !== "POST") throw new ProtocolError("BAD_REQUEST", `${name} needs POST`);
+  const body = parseBody(await readBodyCapped(req));
+  const result = await dispatchCommand(api, name, body);
+  if (name === "shutdown") {
+    try {
+      options.onShutdownRequested?.();
+    } catch (error) {
+      console.error(`control: shutdown hook failed: ${String(error)}`);
+    }
+  }
+  return json(200, { ok: true, result });
+}
+
+function eventsStream(api: SupervisorApi, req: Request, query: URLSearchParams): Response {
+  const follow = flag(query, "follow");
+  const lines = intParam(query, "lines", 0, RECENT_EVENTS) ?? RECENT_EVENTS;
+  return ndjsonResponse(req.signal, (sink) => {
+    for (const event of api.events.recent(lines)) sink.push(event);
+    if (!follow) {
+      sink.end();
+      return () => {};
+    }
+    return api.events.subscribe((event) => sink.push(event));
+  });
+}
+
+function outputStream(api: SupervisorApi, req: Request, query: URLSearchParams): Response {
+  const name = query.get("name");
+  if (name === null || name === "") {
+    throw new ProtocolError("BAD_REQUEST", "name: must be a non-empty string");
+  }
+  const stream = checkStream(query.get("stream") ?? "stdout", "stream");
+  const follow = flag(query, "follow");
+  // Read the tail before answering so an unknown name is a plain error envelope, not a stream.
+  const tail = api.tail(name, stream);
+  return ndjsonResponse(req.signal, (sink) => {
+    if (tail.byteLength > 0) sink.push({ data: encodeBase64(tail) });
+    if (!follow) {
+      sink.end();
+      return () => {};
+    }
+    return api.followOutput(name, stream, (chunk) => sink.push({ data: encodeBase64(chunk) }));
+  });
+}
+
+function flag(query: URLSearchParams, key: string): boolean {
+  const value = query.get(key);
+  return value === "1" || value === "true";
+}
+
+function intParam(query: URLSearchParams, key: string, min: number, max: number) {
+  const raw = query.get(key);
+  if (raw === null) return undefined;
+  return checkInt(/^\d{1,9}$/.test(raw) ? Number(raw) : NaN, key, min, max);
+}
+
+/** Keeps error messages one short printable line, whatever the client sent. */
+function printable(text: string): string {
+  // deno-lint-ignore no-control-regex
+  const clean = text.replace(/[\x00-\x1f\x7f]/g, "?");
+  return clean.length > 200 ? `${clean.slice(0, 200)}…` : clean;
+}
+
+function json<T>(status: number, envelope: Envelope<T>): Response {
+  return new Response(JSON.stringify(envelope), {
+    status,
+    headers: {
+      "content-type": "application/json",
+      "x-taskmaster-api": String(API_VERSION),
+    },
+  });
+}
+
+/** Renders any thrown value as an error envelope (INTERNAL for anything not a ProtocolError). */
+export function errorResponse(error: unknown): Response {
+  if (error instanceof ProtocolError) {
+    return json(HTTP_STATUS[error.code] ?? 500, {
+      ok: false,
+      error: { code: error.code, message: printable(error.message) },
+    });
+  }
+  console.error(`control: internal error: ${error instanceof Error ? error.stack : error}`);
+  const message = error instanceof Error ? error.message : String(error);
+  return json(500, { ok: false, error: { code: "INTERNAL", message: printable(message) } });
+}
