@@ -1,0 +1,119 @@
+/**
+ * The complete key list and every default (SPEC §5, §13 "The complete key list"). The
+ * validator reads its allowed keys and defaults from here, and a test checks that
+ * docs/taskmaster.schema.json says the same.
+ */
+
+/** Top-level keys. */
+export const TOP_KEYS = ["taskmaster", "programs"] as const;
+
+/** Keys of the `taskmaster:` section. */
+export const DAEMON_KEYS = [
+  "logfile",
+  "email",
+  "uid",
+  "gid",
+  "socket",
+  "http",
+  "smtp",
+  "logmaxbytes",
+  "logbackups",
+  "alerts",
+] as const;
+
+/** Keys of one program. */
+export const PROGRAM_KEYS = [
+  "cmd",
+  "numprocs",
+  "umask",
+  "workingdir",
+  "autostart",
+  "autorestart",
+  "exitcodes",
+  "startretries",
+  "starttime",
+  "stopsignal",
+  "stoptime",
+  "stdout",
+  "stderr",
+  "env",
+  "uid",
+  "gid",
+  "maxrestartdelay",
+  "logmaxbytes",
+  "logbackups",
+] as const;
+
+/** Keys of `taskmaster.http`. */
+export const HTTP_KEYS = ["host", "port", "token"] as const;
+
+/** Keys of `taskmaster.smtp`. */
+export const SMTP_KEYS = [
+  "host",
+  "port",
+  "secure",
+  "user",
+  "password",
+  "from",
+  "tlsverify",
+] as const;
+
+/** The only key of a secret reference (`{ env: NAME }`). */
+export const SECRET_REF_KEYS = ["env"] as const;
+
+/** 50 MiB: default rotation size of the daemon log and of program output files. */
+export const DEFAULT_LOGMAXBYTES = 50 * 1024 * 1024;
+/** Default number of rotated backups kept. */
+export const DEFAULT_LOGBACKUPS = 10;
+
+/** Program defaults (supervisord's where the seed is silent). */
+export const PROGRAM_DEFAULTS = {
+  numprocs: 1,
+  autostart: true,
+  autorestart: "unexpected",
+  exitcodes: [0],
+  startretries: 3,
+  starttime: 1,
+  stopsignal: "TERM",
+  stoptime: 10,
+  maxrestartdelay: 60,
+  logmaxbytes: DEFAULT_LOGMAXBYTES,
+  logbackups: DEFAULT_LOGBACKUPS,
+} as const;
+
+/** `http` defaults. */
+export const HTTP_DEFAULTS = { host: "127.0.0.1", port: 4242 } as const;
+
+/** `smtp` defaults (`from` defaults to `taskmaster@` + host name, computed at load). */
+export const SMTP_DEFAULTS = {
+  host: "localhost",
+  port: 25,
+  secure: false,
+  tlsverify: true,
+} as const;
+
+/** `alerts` switches: YAML key → AlertsSpec field (all default true). */
+export const ALERT_SWITCHES = {
+  "fatal": "fatal",
+  "crashloop": "crashloop",
+  "reload-failed": "reloadFailed",
+  "log-loss": "logLoss",
+  "http-error": "httpError",
+} as const;
+
+/** `alerts` numbers: YAML key → [AlertsSpec field, default, integer?]. */
+export const ALERT_NUMBERS = {
+  "crashloop-exits": ["crashloopExits", 5, true],
+  "crashloop-window": ["crashloopWindow", 60, false],
+  "batch-window": ["batchWindow", 10, false],
+  "crashloop-cooldown": ["crashloopCooldown", 600, false],
+} as const;
+
+/** Keys of `taskmaster.alerts`. */
+export const ALERT_KEYS: readonly string[] = [
+  ...Object.keys(ALERT_SWITCHES),
+  ...Object.keys(ALERT_NUMBERS),
+];
+
+/** Most rotated backups kept per file (a typo like 1000000 would be a disk hazard). */
+export const MAX_LOGBACKUPS = 1000;
