@@ -14,7 +14,7 @@ export const IDENTITY_CHECK_MS = 1000;
 /** What became of one write. `stalled`: still in flight after STALL_MS, may land later. */
 export type WriteOutcome =
   | { readonly status: "written" }
-  | { readonly status: "dropped"; readonly reason: string }
+  | { readonly status: "dropped"; readonly bytes: number; readonly reason: string }
   | { readonly status: "stalled" };
 
 /** A log file as seen by its writers (one per path, shared through FileRegistry). */
@@ -258,7 +258,7 @@ export class RotatingFile implements SharedLogFile {
       return WRITTEN;
     } catch (error) {
       this.#report(error);
-      return { status: "dropped", reason: errorText(error) };
+      return { status: "dropped", bytes: 0, reason: errorText(error) };
     }
   }
 
@@ -277,7 +277,7 @@ export class RotatingFile implements SharedLogFile {
   #drop(bytes: number, reason: string): WriteOutcome {
     this.#dropped += bytes;
     this.#pendingMarker += bytes;
-    return { status: "dropped", reason };
+    return { status: "dropped", bytes, reason };
   }
 
   #report(error: unknown): void {

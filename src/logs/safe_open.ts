@@ -10,9 +10,16 @@ export const LOG_FILE_MODE = 0o640;
 /** Mode of log folders the daemon creates (SPEC §13). */
 export const LOG_DIR_MODE = 0o750;
 
+/** The part of `Deno.FsFile` a log file uses (tests substitute failing or stalling sinks). */
+export interface LogHandle {
+  write(bytes: Uint8Array): Promise<number>;
+  stat(): Promise<Deno.FileInfo>;
+  close(): void;
+}
+
 /** An open log file and what is known about it. */
 export interface OpenedLog {
-  readonly file: Deno.FsFile;
+  readonly file: LogHandle;
   /** Size at open time. */
   readonly size: number;
   /** False for devices and FIFOs (/dev/null, /dev/full): those are never rotated. */
