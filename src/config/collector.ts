@@ -67,7 +67,10 @@ export class ErrorCollector {
 
   /** All errors, with a final summary line if some were dropped. */
   result(): readonly ConfigError[] {
-    const out = [...this.#errors];
+    // File order reads best; file-level errors (no line) first. sort() is stable.
+    const out = [...this.#errors].sort((a, b) =>
+      (a.line ?? 0) - (b.line ?? 0) || (a.col ?? 0) - (b.col ?? 0)
+    );
     if (this.#dropped > 0) {
       const message = `${this.#dropped} more error(s) not shown`;
       out.push(Object.freeze({

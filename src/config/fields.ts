@@ -100,6 +100,7 @@ export function splitCommand(cmd: string): FieldResult<string[]> {
 export function programNameProblem(name: string): string | null {
   if (name === "all") return `"all" is reserved (it addresses every program)`;
   if (name.length > MAX_PROGRAM_NAME) {
+    // Checked first so a 100k-character name is never echoed back whole.
     return `program names are at most ${MAX_PROGRAM_NAME} characters (got ${name.length})`;
   }
   if (!PROGRAM_NAME_RE.test(name)) {

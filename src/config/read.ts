@@ -102,7 +102,9 @@ function keyText(ctx: Ctx, key: unknown): string | null {
 }
 
 function isMergeKey(key: unknown): boolean {
-  return isScalar(key) && key.value === "<<" && key.type === "PLAIN";
+  // With `merge: true`, `yaml` turns a plain `<<` key into a Scalar holding Symbol("<<").
+  if (!isScalar(key) || key.type !== "PLAIN") return false;
+  return key.value === "<<" || (typeof key.value === "symbol" && key.source === "<<");
 }
 
 /**
