@@ -183,7 +183,7 @@ async function drainBody(req: Request): Promise<Response | null> {
   if (req.body === null) return null;
   const reader = req.body.getReader();
   let total = 0;
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<"timeout">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), BODY_TIMEOUT_MS);
   });

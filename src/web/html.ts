@@ -31,7 +31,7 @@ export function stripAnsi(value: string): string {
 }
 
 /** Untrusted text → safe HTML text: control sequences stripped, then escaped. */
-export function text(value: string | number | null): string {
+export function text(value: string | number | boolean | null): string {
   return escapeHtml(stripAnsi(value === null ? "-" : String(value)));
 }
 
