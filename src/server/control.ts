@@ -103,7 +103,8 @@ function outputStream(api: SupervisorApi, req: Request, query: URLSearchParams):
   // Read the tail before answering so an unknown name is a plain error envelope, not a stream.
   const tail = api.tail(name, stream);
   return ndjsonResponse(req.signal, (sink) => {
-    if (tail.byteLength > 0) sink.push({ data: encodeBase64(tail) });
+    // `tail: true` marks the replayed tail so a client can trim it to its last N lines.
+    if (tail.byteLength > 0) sink.push({ data: encodeBase64(tail), tail: true });
     if (!follow) {
       sink.end();
       return () => {};

@@ -1,0 +1,82 @@
+/**
+ * `attach NAME`: relays the terminal to a process (SPEC §13 "stdin"): keystrokes go to its stdin
+ * through the `stdin` command, its stdout and stderr are followed through `/v1/output`. The
+ * detach key (Ctrl-]) returns; the process keeps running. No pseudo-terminal is involved.
+ */
+import { CtlError, EXIT } from "./errors.ts";
+import type { Session } from "./session.ts";
+
+/** The detach byte (Ctrl-], as telnet and docker use). */
+export const DETACH_KEY = 0x1d;
+/** How help names the detach key. */
+export const DETACH_KEY_NAME = "Ctrl-]";
+
+/** Attaches to one process until the detach key, stdin EOF, or the output streams end. */
+export async function attach(s: Session, name: string): Promise<void> {
+  const client = await s.client();
+  const matches = await client.call("status", { names: [name] });
+  if (matches.length !== 1) {
+    throw new CtlError(
+      EXIT.usage,
+      `attach needs one process; ${name} is ${matches.map((p) => p.name).join(", ")}`,
+    );
+  }
+  const target = matches[0]!.name;
+  s.err(`attached to ${target}; detach with ${DETACH_KEY_NAME}\r\n`);
+  const stop = new AbortController();
+  const decoder = { stdout: new TextDecoder(), stderr: new TextDecoder() };
+  const follow = async (stream: "stdout" | "stderr") => {
+    try {
+      for await (
+        const item of client.stream("output", { name: target, stream, follow: "1" }, stop.signal)
+      ) {
+        const bytes = fromBase64((item as { data: string }).data);
+        const text = decoder[stream].decode(bytes, { stream: true });
+        // Raw mode turns off output post-processing: restore CR before LF ourselves.
+        const shown = s.stdinIsTerminal ? text.replace(/\r?\n/g, "\r\n") : text;
+        if (stream === "stdout") s.out(shown);
+        else s.err(shown);
+      }
+    } catch (error) {
+      if (!stop.signal.aborted) throw error;
+    }
+  };
+  const outputs = Promise.all([follow("stdout"), follow("stderr")]);
+  outputs.catch(() => {/* reported below once the relay ends */});
+  const raw = s.stdinIsTerminal;
+  if (raw) Deno.stdin.setRaw(true);
+  try {
+    const buffer = new Uint8Array(4096);
+    while (!stop.signal.aborted) {
+      const n = await Deno.stdin.read(buffer);
+      if (n === null) break;
+      let chunk = buffer.subarray(0, n);
+      const detachAt = chunk.indexOf(DETACH_KEY);
+      if (detachAt >= 0) chunk = chunk.subarray(0, detachAt);
+      if (chunk.length > 0) {
+        await client.call("stdin", { name: target, data: toBase64(chunk) });
+      }
+      if (detachAt >= 0) break;
+    }
+  } finally {
+    if (raw) Deno.stdin.setRaw(false);
+    stop.abort();
+  }
+  await outputs.catch((error) => {
+    throw error instanceof CtlError ? error : new CtlError(EXIT.failed, String(error));
+  });
+  s.err(`\r\ndetached from ${target}\n`);
+}
+
+function fromBase64(text: string): Uint8Array {
+  const raw = atob(text);
+  const out = new Uint8Array(raw.length);
+  for (let i = 0; i < raw.length; i++) out[i] = raw.charCodeAt(i);
+  return out;
+}
+
+function toBase64(bytes: Uint8Array): string {
+  let raw = "";
+  for (const b of bytes) raw += String.fromCharCode(b);
+  return btoa(raw);
+}

@@ -1,0 +1,23 @@
+/**
+ * Event-log line rendering for the controller (SPEC §13 "Event log"):
+ * `ISO LEVEL PROCESS EVENT key=value…`. Same rules as the daemon's formatter in src/events.ts,
+ * which ctl/ may not import (ctl/ imports only src/protocol/*).
+ */
+import type { LogEvent } from "../src/protocol/types.ts";
+
+/** One event as one line (no newline). */
+export function formatEvent(event: LogEvent): string {
+  const parts = [event.time, event.level, event.process, event.event];
+  for (const [key, value] of Object.entries(event.fields)) {
+    parts.push(`${key}=${quoteValue(value)}`);
+  }
+  return parts.join(" ");
+}
+
+function quoteValue(value: string | number | boolean | null): string {
+  const text = value === null ? "-" : String(value);
+  // Quote anything with spaces, quotes or control characters so one event stays one line.
+  // deno-lint-ignore no-control-regex
+  if (text === "" || /[\s"\\\x00-\x1f\x7f]/.test(text)) return JSON.stringify(text);
+  return text;
+}
