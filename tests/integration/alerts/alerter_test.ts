@@ -5,7 +5,7 @@ import { EventHub } from "../../../src/events.ts";
 import type { AlertsSpec, SmtpSpec } from "../../../src/config/types.ts";
 import type { LogEvent } from "../../../src/protocol/types.ts";
 import { waitFor } from "../../helpers/wait_for.ts";
-import { closedPort, smtpSpec, startSink, startStalledServer } from "./smtp_sink.ts";
+import { closedPort, smtpSpec, startSink } from "./smtp_sink.ts";
 
 /** Short windows so every test finishes in well under a second of waiting. */
 const FAST: AlertsSpec = {
