@@ -110,7 +110,7 @@ export function eventsStream(api: SupervisorApi, url: URL, req: Request, closed:
     return api.events.subscribe((event) => {
       if (event.seq > last) deliver(event);
     });
-  }, { signals: [req.signal, closed], headers: securityHeaders() });
+  }, { signals: [closed], headers: securityHeaders() });
 }
 
 /**
@@ -146,7 +146,7 @@ export function outputRoute(
         const text = stripAnsi(decoder.decode(chunk, { stream: true }));
         if (text !== "") send({ event: "output", data: JSON.stringify(text) });
       });
-    }, { signals: [req.signal, closed], headers: securityHeaders() });
+    }, { signals: [closed], headers: securityHeaders() });
   }
   try {
     const tail = api.tail(name, stream);
