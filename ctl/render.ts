@@ -90,7 +90,7 @@ export function renderActions(results: ActionResult[], paint: Paint): string {
 /** The four reload lists, one line each. */
 export function renderReload(result: ReloadResult, dryRun: boolean): string {
   const row = (label: string, names: string[]) =>
-    `${label.padEnd(10)}${names.length === 0 ? "-" : names.join(" ")}`;
+    `${label.padEnd(11)}${names.length === 0 ? "-" : names.join(" ")}`;
   return [
     ...(dryRun ? ["dry run: nothing changed"] : []),
     row("added:", result.added),

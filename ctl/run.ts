@@ -7,7 +7,6 @@ import { CtlError, EXIT } from "./errors.ts";
 import { buildProgram, runArgs } from "./program.ts";
 import { colorsWanted, makePaint } from "./render.ts";
 import type { Session } from "./session.ts";
-import { runShell } from "./shell.ts";
 import { resolveSocket, type TargetOptions } from "./socket.ts";
 
 /** Runs taskmasterctl with `args` (without the program name); resolves with the exit code. */
@@ -46,6 +45,8 @@ export async function runCtl(args: string[]): Promise<number> {
     session.interactive = true;
     // Options given before the shell stay in force for every line (e.g. --json).
     const prefix = args;
+    // Loaded only for the shell: node:readline costs start-up time one-shot commands never need.
+    const { runShell } = await import("./shell.ts");
     return await runShell(wrapProgramArgs(program, prefix), session, {
       setAsk(fn) {
         ask = fn;
