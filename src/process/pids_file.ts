@@ -1,0 +1,133 @@
+/**
+ * `taskmasterd.pids`: pid and kernel start time of every live child, so the next daemon run can
+ * stop what a SIGKILLed predecessor left behind (SPEC §13 "After a SIGKILL of the daemon").
+ */
+import type { EventHub } from "../events.ts";
+import { type Clock, sleep, systemClock, type TimerId } from "../clock.ts";
+
+/** Writes after a burst of changes settle, so 500 spawns cost one rewrite. */
+const DEBOUNCE_MS = 100;
+/** Poll step while waiting for an orphan to die (only at daemon start). */
+const POLL_MS = 50;
+
+/** Start time of `pid` in clock ticks since boot (/proc/PID/stat field 22), or null. */
+export function processStartTime(pid: number): string | null {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    // Fields after the command name (which may hold spaces and parens) start after the last ')'.
+    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (rest[0] === "Z" || rest[0] === "X") return null;
+    return rest[19] ?? null; // field 22 overall = index 19 after pid, comm
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return null;
+    throw error;
+  }
+}
+
+/** The pids file of one daemon run: debounced atomic rewrites of the live children. */
+export class PidsFile {
+  #path: string;
+  #collect: () => number[];
+  #clock: Clock;
+  #timer: TimerId | null = null;
+
+  /** @param collect returns the pids of every child the daemon currently holds. */
+  constructor(path: string, collect: () => number[], clock: Clock = systemClock) {
+    this.#path = path;
+    this.#collect = collect;
+    this.#clock = clock;
+  }
+
+  /** Notes that the set of children changed; the file is rewritten shortly after. */
+  schedule(): void {
+    if (this.#timer !== null) return;
+    this.#timer = this.#clock.setTimer(DEBOUNCE_MS, () => {
+      this.#timer = null;
+      this.flush();
+    });
+  }
+
+  /** Rewrites the file now (atomically: temp file + rename); removes it when no child runs. */
+  flush(): void {
+    if (this.#timer !== null) this.#clock.clearTimer(this.#timer);
+    this.#timer = null;
+    const lines: string[] = [];
+    for (const pid of this.#collect()) {
+      const start = processStartTime(pid);
+      if (start !== null) lines.push(`${pid} ${start}\n`);
+    }
+    try {
+      if (lines.length === 0) {
+        Deno.removeSync(this.#path);
+        return;
+      }
+      const temp = `${this.#path}.tmp`;
+      Deno.writeTextFileSync(temp, lines.join(""), { mode: 0o600 });
+      Deno.renameSync(temp, this.#path);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound && lines.length === 0) return;
+      console.error(`taskmasterd: cannot write ${this.#path}: ${String(error)}`);
+    }
+  }
+}
+
+/**
+ * At daemon start: stops every process group the previous run recorded whose leader still has
+ * the recorded start time (SIGTERM, SIGKILL after `timeoutMs`), logs `orphan-stopped` for each,
+ * then removes the file. Resolves with the number of groups stopped.
+ */
+export async function stopOrphans(
+  pidsPath: string,
+  hub: EventHub,
+  timeoutMs: number,
+  clock: Clock = systemClock,
+): Promise<number> {
+  let text: string;
+  try {
+    text = await Deno.readTextFile(pidsPath);
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return 0;
+    throw error;
+  }
+  const targets: number[] = [];
+  for (const line of text.split("\n")) {
+    const [pidText, start] = line.trim().split(" ");
+    const pid = Number(pidText);
+    if (!Number.isInteger(pid) || pid <= 1 || start === undefined) continue;
+    if (processStartTime(pid) === start) targets.push(pid);
+  }
+  await Promise.all(targets.map((pid) => stopGroup(pid, hub, timeoutMs, clock)));
+  await Deno.remove(pidsPath).catch((error) => {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+  });
+  return targets.length;
+}
+
+async function stopGroup(pid: number, hub: EventHub, timeoutMs: number, clock: Clock) {
+  const start = processStartTime(pid);
+  signal(pid, "SIGTERM");
+  signal(pid, "SIGCONT");
+  const deadline = clock.now() + timeoutMs;
+  while (processStartTime(pid) === start && start !== null && clock.now() < deadline) {
+    await sleep(clock, POLL_MS).done;
+  }
+  let how = "SIGTERM";
+  if (start !== null && processStartTime(pid) === start) {
+    signal(pid, "SIGKILL");
+    how = "SIGKILL";
+  }
+  hub.emit("WARN", "orphan-stopped", null, { pid, signal: how });
+}
+
+function signal(pid: number, sig: Deno.Signal): void {
+  for (const target of [-pid, pid]) {
+    try {
+      Deno.kill(target, sig);
+    } catch (error) {
+      // Gone already (or not a group leader any more): nothing left to stop there.
+      if (!(error instanceof Deno.errors.NotFound)) {
+        console.error(`taskmasterd: kill ${sig} ${target}: ${String(error)}`);
+      }
+    }
+  }
+}

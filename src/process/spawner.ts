@@ -1,0 +1,204 @@
+/**
+ * Starting children and signalling their process groups: the only module that touches
+ * `Deno.Command` and `Deno.kill`. Every child runs in its own session (so a child's `kill 0`
+ * never reaches the daemon), with stdin piped and held by the daemon.
+ */
+import process from "node:process";
+import type { ProgramSpec } from "../config/types.ts";
+import type { StdioMode } from "../logs/types.ts";
+import type { SignalName } from "../config/types.ts";
+
+/** Everything needed to start one child. */
+export interface SpawnRequest {
+  readonly spec: ProgramSpec;
+  readonly processName: string;
+  readonly index: number;
+  readonly stdout: StdioMode;
+  readonly stderr: StdioMode;
+  /** Daemon environment names that must not reach children (secret sources). */
+  readonly secretEnv: readonly string[];
+}
+
+/** How a child ended: an exit status, or the signal that killed it (code null). */
+export interface ChildExit {
+  readonly code: number | null;
+  readonly signal: string | null;
+}
+
+/** A started child. */
+export interface ChildHandle {
+  readonly pid: number;
+  readonly stdin: WritableStream<Uint8Array> | null;
+  readonly stdout: ReadableStream<Uint8Array> | null;
+  readonly stderr: ReadableStream<Uint8Array> | null;
+  /** Settles once the child was reaped. Never rejects. */
+  readonly exited: Promise<ChildExit>;
+}
+
+/** Spawning and group signalling, behind an interface so tests can fake it. */
+export interface Spawner {
+  /** Starts a child or throws {@link SpawnError} with the OS error text. Synchronous. */
+  spawn(request: SpawnRequest): ChildHandle;
+  /** Sends `signal` to the process group `pid` leads; false when the group is gone. */
+  signalGroup(pid: number, signal: Deno.Signal): boolean;
+  /** True while any process of group `pid` exists. */
+  groupAlive(pid: number): boolean;
+}
+
+/** A spawn that did not happen; `message` is the OS text shown in FATAL descriptions. */
+export class SpawnError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "SpawnError";
+  }
+}
+
+/** The real spawner (Deno.Command, detached). */
+export const denoSpawner: Spawner = {
+  spawn: spawnChild,
+  signalGroup(pid, signal) {
+    try {
+      Deno.kill(-pid, signal);
+      return true;
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) return false;
+      // EPERM and the like: something is there but we cannot signal it; report it as alive.
+      console.error(`taskmasterd: kill -${signal} -${pid}: ${String(error)}`);
+      return true;
+    }
+  },
+  groupAlive(pid) {
+    try {
+      process.kill(-pid, 0);
+      return true;
+    } catch (error) {
+      return (error as { code?: string }).code === "EPERM";
+    }
+  },
+};
+
+/** The environment of a child per SPEC §13 "Environment". */
+export function childEnv(
+  request: SpawnRequest,
+  base: Record<string, string>,
+): Record<string, string> {
+  const env: Record<string, string> = Object.create(null);
+  const secrets = new Set(request.secretEnv);
+  for (const [key, value] of Object.entries(base)) {
+    if (!secrets.has(key)) env[key] = value;
+  }
+  const identity = request.spec.identity;
+  if (identity !== null) {
+    env.HOME = identity.home;
+    env.USER = identity.user;
+    env.LOGNAME = identity.user;
+  }
+  for (const [key, value] of Object.entries(request.spec.env)) env[key] = value;
+  env.TASKMASTER_PROGRAM = request.spec.name;
+  env.TASKMASTER_PROCESS_NAME = request.processName;
+  env.TASKMASTER_PROCESS_NUM = String(request.index);
+  return { ...env };
+}
+
+/**
+ * Finds the executable: a path is checked as is; a bare name is looked up in the child's PATH.
+ * Throws SpawnError with the OS text when missing or not executable.
+ */
+export function resolveCommand(command: string, path: string | undefined): string {
+  if (command.includes("/")) {
+    checkExecutable(command);
+    return command;
+  }
+  for (const dir of (path ?? "/usr/local/bin:/usr/bin:/bin").split(":")) {
+    const candidate = `${dir === "" ? "." : dir}/${command}`;
+    try {
+      checkExecutable(candidate);
+      return candidate;
+    } catch (error) {
+      if (!(error instanceof SpawnError)) throw error;
+      // Not in this PATH entry: keep looking.
+    }
+  }
+  throw new SpawnError(`command not found in PATH: ${command}`);
+}
+
+function checkExecutable(file: string): void {
+  let info: Deno.FileInfo;
+  try {
+    info = Deno.statSync(file);
+  } catch (error) {
+    throw new SpawnError(error instanceof Error ? error.message : String(error));
+  }
+  if (!info.isFile || ((info.mode ?? 0) & 0o111) === 0) {
+    throw new SpawnError(`Permission denied (os error 13): not an executable file: '${file}'`);
+  }
+}
+
+function spawnChild(request: SpawnRequest): ChildHandle {
+  const spec = request.spec;
+  const env = childEnv(request, Deno.env.toObject());
+  const [command, ...args] = spec.argv;
+  if (command === undefined) throw new SpawnError("empty command");
+  const executable = resolveCommand(command, env.PATH);
+  if (spec.workingdir !== null) {
+    try {
+      if (!Deno.statSync(spec.workingdir).isDirectory) {
+        throw new SpawnError(`Not a directory (os error 20): workingdir '${spec.workingdir}'`);
+      }
+    } catch (error) {
+      if (error instanceof SpawnError) throw error;
+      throw new SpawnError(`workingdir: ${error instanceof Error ? error.message : error}`);
+    }
+  }
+  // Deno has no per-child umask: a tiny sh wrapper sets it, then execs the real program.
+  const argv = spec.umask === null ? [executable, ...args] : [
+    "/bin/sh",
+    "-c",
+    `umask ${spec.umask.toString(8).padStart(3, "0")} && exec "$0" "$@"`,
+    executable,
+    ...args,
+  ];
+  const options: Deno.CommandOptions = {
+    args: argv.slice(1),
+    env,
+    clearEnv: true,
+    detached: true,
+    stdin: "piped",
+    stdout: request.stdout,
+    stderr: request.stderr,
+  };
+  if (spec.workingdir !== null) options.cwd = spec.workingdir;
+  if (spec.identity !== null) {
+    // Both ids, always: uid alone leaves the child in group 0 (measured Deno pitfall).
+    options.uid = spec.identity.uid;
+    options.gid = spec.identity.gid;
+  }
+  let child: Deno.ChildProcess;
+  try {
+    child = new Deno.Command(argv[0] as string, options).spawn();
+  } catch (error) {
+    throw new SpawnError(error instanceof Error ? error.message : String(error));
+  }
+  const exited = child.status.then(
+    (status): ChildExit => ({
+      code: status.signal === null ? status.code : null,
+      signal: status.signal,
+    }),
+    (error): ChildExit => {
+      console.error(`taskmasterd: waiting for pid ${child.pid}: ${String(error)}`);
+      return { code: null, signal: null };
+    },
+  );
+  return {
+    pid: child.pid,
+    stdin: child.stdin,
+    stdout: request.stdout === "piped" ? child.stdout : null,
+    stderr: request.stderr === "piped" ? child.stderr : null,
+    exited,
+  };
+}
+
+/** Signals that stop a process for good; SIGCONT follows them so a stopped child can die. */
+export function needsContinue(signal: SignalName | Deno.Signal): boolean {
+  return signal !== "SIGKILL" && signal !== "SIGCONT" && signal !== "SIGSTOP";
+}

@@ -1,0 +1,105 @@
+/**
+ * Operator actions on one instance that wait for their outcome by listening to its state
+ * changes (no polling), bounded by the deadlines of SPEC §13 "Exit codes".
+ */
+import type { ProgramSpec } from "../config/types.ts";
+import type { ActionResult } from "../protocol/types.ts";
+import type { Clock } from "../clock.ts";
+import type { Instance } from "./instance.ts";
+import type { StopBy } from "./machine.ts";
+import { type ProcRecord, STOPPED_STATES } from "./states.ts";
+
+/** Slack added to every wait (SPEC §13: starttime plus backoffs plus 5 s). */
+const SLACK_MS = 5000;
+
+/**
+ * Resolves with the record once `done(record)` holds (checked at once, then on each change),
+ * or with null after `timeoutMs`.
+ */
+export function waitForRecord(
+  instance: Instance,
+  clock: Clock,
+  done: (record: ProcRecord) => boolean,
+  timeoutMs: number,
+): Promise<ProcRecord | null> {
+  if (done(instance.record)) return Promise.resolve(instance.record);
+  return new Promise((resolve) => {
+    const finish = (record: ProcRecord | null) => {
+      unsubscribe();
+      clock.clearTimer(timer);
+      resolve(record);
+    };
+    const unsubscribe = instance.onChange((record) => {
+      if (done(record)) finish(record);
+    });
+    const timer = clock.setTimer(timeoutMs, () => finish(null));
+  });
+}
+
+/** How long `start` waits: every attempt's starttime, every backoff delay, plus 5 s. */
+export function startDeadlineMs(spec: ProgramSpec): number {
+  const attempts = spec.startretries + 1;
+  const backoffs = (spec.startretries * (spec.startretries + 1)) / 2;
+  return (spec.starttime * attempts + backoffs) * 1000 + SLACK_MS;
+}
+
+/** How long `stop` waits: stoptime, the SIGKILL, and slack. */
+export function stopDeadlineMs(spec: ProgramSpec): number {
+  return spec.stoptime * 1000 + SLACK_MS;
+}
+
+function result(instance: Instance, ok: boolean, message: string): ActionResult {
+  return { name: instance.name, ok, state: instance.record.state, message };
+}
+
+/** Starts one instance and waits for RUNNING (ok), FATAL or the deadline (failure). */
+export async function startOne(instance: Instance, clock: Clock): Promise<ActionResult> {
+  if (instance.record.state === "RUNNING") return result(instance, true, "already started");
+  if (instance.record.state === "STOPPING") {
+    await waitForRecord(
+      instance,
+      clock,
+      (r) => STOPPED_STATES.has(r.state),
+      stopDeadlineMs(instance.spec),
+    );
+  }
+  if (instance.record.state !== "STARTING") instance.dispatch({ type: "START" });
+  const final = await waitForRecord(
+    instance,
+    clock,
+    (r) => r.state !== "STARTING" && r.state !== "BACKOFF",
+    startDeadlineMs(instance.spec),
+  );
+  if (final === null) {
+    const r = instance.record;
+    return result(instance, false, `not running after the start deadline (${r.state})`);
+  }
+  if (final.state === "RUNNING") return result(instance, true, "started");
+  const why = final.description === "" ? final.state : `${final.state}: ${final.description}`;
+  return result(instance, false, `start failed: ${why}`);
+}
+
+/** Stops one instance and waits for a stopped state; `not running` is success. */
+export async function stopOne(
+  instance: Instance,
+  clock: Clock,
+  by: StopBy,
+): Promise<ActionResult> {
+  if (STOPPED_STATES.has(instance.record.state)) return result(instance, true, "not running");
+  instance.dispatch({ type: "STOP", by });
+  const final = await waitForRecord(
+    instance,
+    clock,
+    (r) => STOPPED_STATES.has(r.state),
+    stopDeadlineMs(instance.spec),
+  );
+  if (final === null) return result(instance, false, "still stopping after the stop deadline");
+  return result(instance, true, "stopped");
+}
+
+/** Stop then start; reports the start's outcome (or the stop's failure). */
+export async function restartOne(instance: Instance, clock: Clock): Promise<ActionResult> {
+  const stopped = await stopOne(instance, clock, "operator");
+  if (!stopped.ok) return stopped;
+  return await startOne(instance, clock);
+}

@@ -1,0 +1,304 @@
+/**
+ * The driver of one process instance: the only place its record is stored. `dispatch(event)` is
+ * synchronous (events raised while dispatching are queued, never interleaved); effects run right
+ * after the record is stored; process and timer news come back only as new events.
+ */
+import type { ProgramSpec } from "../config/types.ts";
+import type { EventHub } from "../events.ts";
+import type { ProcessOutput } from "../logs/types.ts";
+import { ProtocolError } from "../protocol/errors.ts";
+import type { ProcessStatus } from "../protocol/types.ts";
+import { type Clock, sleep, type TimerId } from "../clock.ts";
+import { type ChildHandle, needsContinue, type Spawner } from "../process/spawner.ts";
+import { type Effect, type MachineEvent, transition } from "./machine.ts";
+import { initialRecord, LIVE_STATES, type ProcRecord } from "./states.ts";
+
+/** Collaborators of an instance. */
+export interface InstanceOptions {
+  readonly spec: ProgramSpec;
+  readonly index: number;
+  readonly name: string;
+  readonly hub: EventHub;
+  readonly spawner: Spawner;
+  readonly clock: Clock;
+  readonly output: ProcessOutput;
+  /** Secret-source variable names of the current config (removed from the child's env). */
+  readonly secretEnv: () => readonly string[];
+  /** Called whenever a child appears or disappears (pids file). */
+  readonly onChildChange?: () => void;
+}
+
+/** How long an exit waits for the child's output to reach EOF before detaching (SPEC §13). */
+const OUTPUT_GRACE_MS = 1000;
+/** Poll step while waiting for leftovers of a process group to die (bounded by stoptime). */
+const GROUP_POLL_MS = 50;
+
+/** One process instance (`prog` or `prog:N`). */
+export class Instance {
+  readonly index: number;
+  #name: string;
+  #spec: ProgramSpec;
+  #options: InstanceOptions;
+  #output: ProcessOutput;
+  #record: ProcRecord;
+  #queue: MachineEvent[] = [];
+  #busy = false;
+  #timer: TimerId | null = null;
+  #child: ChildHandle | null = null;
+  #stdin: WritableStreamDefaultWriter<Uint8Array> | null = null;
+  #listeners = new Set<(record: ProcRecord) => void>();
+  #exits = new Set<Promise<void>>();
+
+  constructor(options: InstanceOptions) {
+    this.index = options.index;
+    this.#name = options.name;
+    this.#spec = options.spec;
+    this.#options = options;
+    this.#output = options.output;
+    this.#record = initialRecord(options.clock.now());
+  }
+
+  /** `prog` or `prog:N` (changes when numprocs crosses 1). */
+  get name(): string {
+    return this.#name;
+  }
+  set name(name: string) {
+    this.#name = name;
+  }
+
+  /** The live spec; policy fields take effect at the next transition. */
+  get spec(): ProgramSpec {
+    return this.#spec;
+  }
+  set spec(spec: ProgramSpec) {
+    this.#spec = spec;
+  }
+
+  /** The output capture of this instance. Replace it only while no child runs. */
+  get output(): ProcessOutput {
+    return this.#output;
+  }
+  set output(output: ProcessOutput) {
+    this.#output = output;
+  }
+
+  /** The current record (read-only snapshot). */
+  get record(): ProcRecord {
+    return this.#record;
+  }
+
+  /** Pid of the child while one exists (STARTING, RUNNING, STOPPING), else null. */
+  get pid(): number | null {
+    return LIVE_STATES.has(this.#record.state) ? this.#record.pid : null;
+  }
+
+  /** Pid of the child the daemon still holds (also during exit handling), for the pids file. */
+  get childPid(): number | null {
+    return this.#child?.pid ?? null;
+  }
+
+  /** Settles when every exit being handled (output drain, group cleanup) has been dispatched. */
+  async settled(): Promise<void> {
+    while (this.#exits.size > 0) await Promise.all([...this.#exits]);
+  }
+
+  /** Calls `listener` after every change of the record; returns the unsubscribe function. */
+  onChange(listener: (record: ProcRecord) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Feeds one event to the machine and runs its effects. Synchronous; re-entrant calls queue. */
+  dispatch(event: MachineEvent): void {
+    this.#queue.push(event);
+    if (this.#busy) return;
+    this.#busy = true;
+    try {
+      for (let next = this.#queue.shift(); next; next = this.#queue.shift()) this.#step(next);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /** The `status --json` element of this instance. */
+  status(): ProcessStatus {
+    const r = this.#record;
+    const clock = this.#options.clock;
+    return {
+      name: this.#name,
+      program: this.#spec.name,
+      index: this.index,
+      state: r.state,
+      pid: this.pid,
+      exitCode: r.lastExit?.code ?? null,
+      signal: r.lastExit?.signal ?? null,
+      since: new Date(clock.wall() - (clock.now() - r.since)).toISOString(),
+      restarts: r.restarts,
+      description: r.description,
+    };
+  }
+
+  /** Sends a signal to the live child's process group; false when nothing runs. */
+  signal(signal: Deno.Signal): boolean {
+    const pid = this.pid;
+    if (pid === null) return false;
+    return this.#options.spawner.signalGroup(pid, signal);
+  }
+
+  /** Writes to the child's stdin pipe. Throws NOT_RUNNING when no child can take it. */
+  async writeStdin(data: Uint8Array): Promise<number> {
+    const child = this.#child;
+    if (child === null || this.pid === null || child.stdin === null) {
+      throw new ProtocolError("NOT_RUNNING", `${this.#name}: not running`);
+    }
+    this.#stdin ??= child.stdin.getWriter();
+    try {
+      await this.#stdin.write(data);
+    } catch (error) {
+      throw new ProtocolError("NOT_RUNNING", `${this.#name}: stdin closed (${String(error)})`);
+    }
+    return data.byteLength;
+  }
+
+  #step(event: MachineEvent): void {
+    let result;
+    try {
+      result = transition(this.#record, event, {
+        spec: this.#spec,
+        now: this.#options.clock.now(),
+      });
+    } catch (error) {
+      // An impossible cell is a bug; report it and keep supervising everything else.
+      console.error(`taskmasterd: ${this.#name}: ${String(error)}`);
+      return;
+    }
+    if (result.dropped) return;
+    const changed = result.record !== this.#record;
+    this.#record = result.record;
+    for (const effect of result.effects) this.#run(effect);
+    if (!changed) return;
+    for (const listener of [...this.#listeners]) {
+      try {
+        listener(this.#record);
+      } catch (error) {
+        console.error(`taskmasterd: ${this.#name}: state listener failed: ${String(error)}`);
+      }
+    }
+  }
+
+  #run(effect: Effect): void {
+    switch (effect.type) {
+      case "SPAWN":
+        return this.#spawn(effect.gen);
+      case "KILL":
+        return this.#kill(effect.signal);
+      case "ARM":
+        this.#disarm();
+        this.#timer = this.#options.clock.setTimer(effect.ms, () => {
+          this.#timer = null;
+          this.dispatch({ type: "TIMEOUT", gen: effect.gen });
+        });
+        return;
+      case "DISARM":
+        return this.#disarm();
+      case "EMIT":
+        this.#options.hub.emit(effect.level, effect.event, {
+          process: this.#name,
+          program: this.#spec.name,
+        }, { ...effect.fields });
+        return;
+    }
+  }
+
+  #disarm(): void {
+    if (this.#timer !== null) this.#options.clock.clearTimer(this.#timer);
+    this.#timer = null;
+  }
+
+  #kill(signal: Deno.Signal): void {
+    const child = this.#child;
+    if (child === null) return;
+    const spawner = this.#options.spawner;
+    // SIGCONT after the stop signal lets a SIGSTOPped child receive it and die.
+    if (spawner.signalGroup(child.pid, signal) && needsContinue(signal)) {
+      spawner.signalGroup(child.pid, "SIGCONT");
+    }
+  }
+
+  #spawn(gen: number): void {
+    const output = this.#output;
+    let child: ChildHandle;
+    try {
+      child = this.#options.spawner.spawn({
+        spec: this.#spec,
+        processName: this.#name,
+        index: this.index,
+        stdout: output.stdio("stdout"),
+        stderr: output.stdio("stderr"),
+        secretEnv: this.#options.secretEnv(),
+      });
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      this.dispatch({ type: "SPAWN_FAILED", gen, error: `spawn error: ${message}` });
+      return;
+    }
+    this.#child = child;
+    this.#stdin = null;
+    const drained = output.attach(child.stdout, child.stderr);
+    const exit = this.#watch(child, gen, output, drained);
+    this.#exits.add(exit);
+    exit.finally(() => this.#exits.delete(exit));
+    this.dispatch({ type: "SPAWNED", gen, pid: child.pid });
+    this.#options.onChildChange?.();
+  }
+
+  /** Exit handling: stop the group's leftovers, wait for the output, then publish the exit. */
+  async #watch(
+    child: ChildHandle,
+    gen: number,
+    output: ProcessOutput,
+    drained: Promise<void>,
+  ): Promise<void> {
+    const exit = await child.exited;
+    const { spawner, clock } = this.#options;
+    const spec = this.#spec;
+    // Whatever is left of the group gets the stop signal now, SIGKILL after stoptime.
+    const leftovers = spawner.signalGroup(child.pid, spec.stopsignal);
+    if (leftovers && needsContinue(spec.stopsignal)) spawner.signalGroup(child.pid, "SIGCONT");
+    const grace = sleep(clock, OUTPUT_GRACE_MS);
+    const done = await Promise.race([drained.then(() => true), grace.done.then(() => false)]);
+    grace.cancel();
+    if (!done) output.detach();
+    if (leftovers) await this.#reapGroup(child.pid, spec.stoptime * 1000);
+    this.#closeStdin(child);
+    if (this.#child === child) this.#child = null;
+    this.dispatch({ type: "EXITED", gen, code: exit.code, signal: exit.signal });
+    this.#options.onChildChange?.();
+  }
+
+  async #reapGroup(pid: number, stoptimeMs: number): Promise<void> {
+    const { spawner, clock } = this.#options;
+    const deadline = clock.now() + stoptimeMs;
+    while (spawner.groupAlive(pid) && clock.now() < deadline) {
+      await sleep(clock, GROUP_POLL_MS).done;
+    }
+    if (spawner.groupAlive(pid) && spawner.signalGroup(pid, "SIGKILL")) {
+      this.#options.hub.emit("WARN", "killed", { process: this.#name, program: this.#spec.name }, {
+        pid,
+        reason: "process group leftovers",
+      });
+    }
+  }
+
+  #closeStdin(child: ChildHandle): void {
+    const writer = this.#stdin;
+    this.#stdin = null;
+    const closing = writer !== null ? writer.close() : child.stdin?.close();
+    closing?.catch((error) => {
+      // The child is gone: a broken pipe on close is expected and harmless.
+      if (!(error instanceof Deno.errors.BrokenPipe)) {
+        console.error(`taskmasterd: ${this.#name}: closing stdin: ${String(error)}`);
+      }
+    });
+  }
+}

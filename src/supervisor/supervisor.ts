@@ -1,0 +1,353 @@
+/**
+ * The supervisor: registry of programs and instances, the facade the control API and web page
+ * use (`SupervisorApi`), reload and shutdown. All state changes go through instance drivers.
+ */
+import type { Config, LoadResult, ProgramSpec } from "../config/types.ts";
+import { diffConfigs } from "../config/diff.ts";
+import type { EventHub } from "../events.ts";
+import type { ProcessOutput } from "../logs/types.ts";
+import { ProtocolError } from "../protocol/errors.ts";
+import type {
+  ActionResult,
+  DaemonInfo,
+  ProcessStatus,
+  ReloadResult,
+  StreamName,
+} from "../protocol/types.ts";
+import { API_VERSION, VERSION } from "../protocol/version.ts";
+import { type Clock, systemClock } from "../clock.ts";
+import { denoSpawner, type Spawner } from "../process/spawner.ts";
+import { PidsFile } from "../process/pids_file.ts";
+import type { SupervisorApi } from "./api.ts";
+import { Instance } from "./instance.ts";
+import { Program } from "./program.ts";
+import { restartOne, startOne, stopOne } from "./actions.ts";
+import { applyDiff, type ReloadHost } from "./reload.ts";
+
+/** Construction options; collaborators are injected so tests can replace each. */
+export interface SupervisorOptions {
+  readonly config: Config;
+  readonly hub: EventHub;
+  readonly spawner?: Spawner;
+  readonly clock?: Clock;
+  readonly createOutput: (spec: ProgramSpec, processName: string, index: number) => ProcessOutput;
+  readonly loadConfig: () => Promise<LoadResult>;
+  readonly onConfigApplied?: (config: Config) => void;
+  readonly alertTest?: () => Promise<string>;
+  readonly extraInfo?: () => Partial<DaemonInfo>;
+  /** Where to record live children (`taskmasterd.pids`); none when absent. */
+  readonly pidsPath?: string;
+}
+
+const SIGNALS: ReadonlySet<string> = new Set([
+  "SIGHUP",
+  "SIGINT",
+  "SIGQUIT",
+  "SIGKILL",
+  "SIGUSR1",
+  "SIGUSR2",
+  "SIGTERM",
+  "SIGSTOP",
+  "SIGCONT",
+  "SIGALRM",
+  "SIGWINCH",
+  "SIGTSTP",
+  "SIGTTIN",
+  "SIGTTOU",
+  "SIGPIPE",
+]);
+
+/** Supervises every configured program. */
+export class Supervisor implements SupervisorApi {
+  /** The daemon's event hub. */
+  readonly events: EventHub;
+  #options: SupervisorOptions;
+  #config: Config;
+  #spawner: Spawner;
+  #clock: Clock;
+  #programs = new Map<string, Program>();
+  #pids: PidsFile | null;
+  #shuttingDown = false;
+  #startedAt: number;
+  #lastReload: DaemonInfo["lastReload"] = null;
+  #reloadChain: Promise<unknown> = Promise.resolve();
+  #reloadQueued: Promise<ReloadResult> | null = null;
+
+  constructor(options: SupervisorOptions) {
+    this.#options = options;
+    this.events = options.hub;
+    this.#config = options.config;
+    this.#spawner = options.spawner ?? denoSpawner;
+    this.#clock = options.clock ?? systemClock;
+    this.#startedAt = this.#clock.wall();
+    this.#pids = options.pidsPath === undefined
+      ? null
+      : new PidsFile(options.pidsPath, () => this.#childPids(), this.#clock);
+    for (const spec of this.#config.programs) {
+      this.#programs.set(spec.name, this.#makeProgram(spec));
+    }
+  }
+
+  /** The config currently applied. */
+  get config(): Config {
+    return this.#config;
+  }
+
+  /** Every instance, in config order then index. */
+  instances(): Instance[] {
+    return [...this.#programs.values()].flatMap((p) => [...p.instances]);
+  }
+
+  /** Starts every instance of every `autostart` program (daemon start); does not wait. */
+  startAutostart(): void {
+    for (const program of this.#programs.values()) {
+      if (!program.spec.autostart) continue;
+      for (const instance of program.instances) instance.dispatch({ type: "START" });
+    }
+  }
+
+  status(names: readonly string[]): ProcessStatus[] {
+    if (names.length === 0) return this.instances().map((i) => i.status());
+    const unknown = names.filter((n) => this.#resolve(n) === null);
+    if (unknown.length > 0) {
+      throw new ProtocolError("BAD_NAME", `no such process: ${unknown.join(", ")}`);
+    }
+    const chosen = new Set(names.flatMap((n) => this.#resolve(n) ?? []));
+    return this.instances().filter((i) => chosen.has(i)).map((i) => i.status());
+  }
+
+  start(names: readonly string[]): Promise<ActionResult[]> {
+    return this.#act(names, (i) => {
+      if (this.#shuttingDown) {
+        return Promise.resolve({
+          name: i.name,
+          ok: false,
+          state: i.record.state,
+          message: "shutting down",
+        });
+      }
+      return startOne(i, this.#clock);
+    });
+  }
+
+  stop(names: readonly string[]): Promise<ActionResult[]> {
+    return this.#act(names, (i) => stopOne(i, this.#clock, "operator"));
+  }
+
+  restart(names: readonly string[]): Promise<ActionResult[]> {
+    return this.#act(names, (i) => {
+      if (this.#shuttingDown) return stopOne(i, this.#clock, "shutdown");
+      return restartOne(i, this.#clock);
+    });
+  }
+
+  signal(signal: string, names: readonly string[]): ActionResult[] {
+    const upper = signal.toUpperCase();
+    const name = upper.startsWith("SIG") ? upper : `SIG${upper}`;
+    if (!SIGNALS.has(name)) throw new ProtocolError("BAD_REQUEST", `unknown signal: ${signal}`);
+    const results: ActionResult[] = [];
+    for (const [label, instances] of this.#resolveAll(names)) {
+      if (instances === null) {
+        results.push({ name: label, ok: false, state: null, message: "no such process" });
+        continue;
+      }
+      for (const i of instances) {
+        const sent = i.signal(name as Deno.Signal);
+        results.push({
+          name: i.name,
+          ok: sent,
+          state: i.record.state,
+          message: sent ? `signalled ${name}` : "not running",
+        });
+      }
+    }
+    return results;
+  }
+
+  reload(options: { dryRun: boolean }): Promise<ReloadResult> {
+    if (this.#shuttingDown) {
+      return Promise.reject(new ProtocolError("SHUTTING_DOWN", "the daemon is shutting down"));
+    }
+    if (options.dryRun) return this.#reload(true);
+    // Reloads arriving while one runs fold into a single follow-up reload.
+    if (this.#reloadQueued !== null) return this.#reloadQueued;
+    const run = this.#reloadChain.then(() => {
+      this.#reloadQueued = null;
+      return this.#reload(false);
+    });
+    this.#reloadQueued = run;
+    this.#reloadChain = run.catch(() => undefined);
+    return run;
+  }
+
+  async shutdown(): Promise<void> {
+    this.#shuttingDown = true;
+    const all = this.instances();
+    await Promise.all(all.map((i) => stopOne(i, this.#clock, "shutdown")));
+    await Promise.all(all.map((i) => i.settled()));
+    await Promise.all(all.map((i) => i.output.close()));
+    this.#pids?.flush();
+  }
+
+  info(): DaemonInfo {
+    const now = this.#clock.wall();
+    const lost = this.instances().reduce((sum, i) => sum + i.output.lostBytes, 0);
+    return {
+      version: VERSION,
+      apiVersion: API_VERSION,
+      pid: Deno.pid,
+      startedAt: new Date(this.#startedAt).toISOString(),
+      uptimeSeconds: Math.floor((now - this.#startedAt) / 1000),
+      configFile: this.#config.path,
+      lastReload: this.#lastReload,
+      httpUrl: null,
+      httpError: null,
+      logLossBytes: lost,
+      alerts: { sent: 0, failed: 0, dropped: 0 },
+      ...this.#options.extraInfo?.(),
+    };
+  }
+
+  tail(name: string, stream: StreamName): Uint8Array {
+    return this.#one(name).output.tail(stream);
+  }
+
+  followOutput(name: string, stream: StreamName, listener: (chunk: Uint8Array) => void) {
+    return this.#one(name).output.follow(stream, listener);
+  }
+
+  writeStdin(name: string, data: Uint8Array): Promise<number> {
+    return this.#one(name).writeStdin(data);
+  }
+
+  alertTest(): Promise<string> {
+    if (this.#options.alertTest === undefined) {
+      return Promise.reject(new ProtocolError("ALERT_FAILED", "alerts are not configured"));
+    }
+    return this.#options.alertTest();
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  #makeProgram(spec: ProgramSpec): Program {
+    return new Program(spec, (s, index, name) =>
+      new Instance({
+        spec: s,
+        index,
+        name,
+        hub: this.events,
+        spawner: this.#spawner,
+        clock: this.#clock,
+        output: this.#options.createOutput(s, name, index),
+        secretEnv: () => this.#config.daemon.secretEnv,
+        onChildChange: () => this.#pids?.schedule(),
+      }));
+  }
+
+  #childPids(): number[] {
+    return this.instances().flatMap((i) => i.childPid ?? []);
+  }
+
+  /** Instances addressed by one name, or null when the name is unknown. */
+  #resolve(name: string): readonly Instance[] | null {
+    if (name === "all") return this.instances();
+    const colon = name.indexOf(":");
+    const program = this.#programs.get(colon < 0 ? name : name.slice(0, colon));
+    if (program === undefined) return null;
+    return program.select(colon < 0 ? undefined : name.slice(colon + 1));
+  }
+
+  #resolveAll(names: readonly string[]): [string, readonly Instance[] | null][] {
+    const seen = new Set<Instance>();
+    return names.map((name) => {
+      const found = this.#resolve(name);
+      if (found === null) return [name, null];
+      const fresh = found.filter((i) => !seen.has(i));
+      fresh.forEach((i) => seen.add(i));
+      return [name, fresh];
+    });
+  }
+
+  /** Exactly one instance for `name`, else BAD_NAME. */
+  #one(name: string): Instance {
+    const found = this.#resolve(name);
+    if (found === null) throw new ProtocolError("BAD_NAME", `no such process: ${name}`);
+    const [only, ...more] = found;
+    if (only === undefined || more.length > 0) {
+      throw new ProtocolError("BAD_NAME", `${name} names ${found.length} processes; name one`);
+    }
+    return only;
+  }
+
+  async #act(
+    names: readonly string[],
+    action: (instance: Instance) => Promise<ActionResult>,
+  ): Promise<ActionResult[]> {
+    const parts = await Promise.all(
+      this.#resolveAll(names).map(([label, instances]) =>
+        instances === null
+          ? Promise.resolve([{ name: label, ok: false, state: null, message: "no such process" }])
+          : Promise.all(instances.map(action))
+      ),
+    );
+    return parts.flat();
+  }
+
+  async #reload(dryRun: boolean): Promise<ReloadResult> {
+    const loaded = await this.#options.loadConfig();
+    const at = new Date(this.#clock.wall()).toISOString();
+    if (!loaded.ok) {
+      const message = loaded.errors.map((e) => e.text).join("\n");
+      if (!dryRun) {
+        this.#lastReload = { at, ok: false, message };
+        this.events.emit("ERROR", "reload-failed", null, { reason: message });
+      }
+      throw new ProtocolError("RELOAD_FAILED", message);
+    }
+    const diff = diffConfigs(this.#config, loaded.config);
+    const plan: ReloadResult = {
+      added: diff.added.map((s) => s.name),
+      changed: diff.changed.map((c) => c.next.name),
+      removed: diff.removed.map((s) => s.name),
+      unchanged: diff.unchanged.map((s) => s.name),
+    };
+    if (dryRun) return plan;
+    this.#config = loaded.config;
+    await applyDiff(this.#reloadHost(), diff, loaded.config.programs);
+    const summary =
+      `added=${plan.added.length} changed=${plan.changed.length} removed=${plan.removed.length}`;
+    this.#lastReload = { at, ok: true, message: summary };
+    this.events.emit("INFO", "reload", null, {
+      added: plan.added.join(","),
+      changed: plan.changed.join(","),
+      removed: plan.removed.join(","),
+    });
+    this.#options.onConfigApplied?.(loaded.config);
+    return plan;
+  }
+
+  #reloadHost(): ReloadHost {
+    const clock = this.#clock;
+    const createOutput = this.#options.createOutput;
+    return {
+      programs: () => this.#programs,
+      setPrograms: (table) => {
+        this.#programs = table;
+      },
+      makeProgram: (spec) => this.#makeProgram(spec),
+      stop: (instance) => stopOne(instance, clock, "reload"),
+      start: (instance) => {
+        if (!this.#shuttingDown) instance.dispatch({ type: "START" });
+      },
+      renewOutput: async (instance, spec) => {
+        const old = instance.output;
+        instance.output = createOutput(spec, instance.name, instance.index);
+        await old.close();
+      },
+      drop: async (instance) => {
+        await instance.settled();
+        await instance.output.close();
+      },
+    };
+  }
+}
