@@ -78,6 +78,12 @@ export class FileRegistry {
     closing.finally(() => this.#closing.delete(closing));
   }
 
+  /** True when more than one stream holds `file` (their writes then need whole lines). */
+  isShared(file: SharedLogFile): boolean {
+    const key = this.#byFile.get(file);
+    return key !== undefined && (this.#entries.get(key)?.refs ?? 0) > 1;
+  }
+
   /** Closes and reopens every open file at its path, after the writes already queued. */
   async reopenAll(): Promise<void> {
     await Promise.all([...this.#entries.values()].map((entry) => entry.file.reopen()));

@@ -106,6 +106,7 @@ class CapturedOutput implements ProcessOutput {
       const pump = pumpStream(stream, {
         ring: state.ring,
         file: state.file,
+        lineAligned: state.file !== null && this.#options.files.isShared(state.file),
         onOutcome: (outcome) => this.#account(state, outcome),
       });
       this.#pumps.add(pump);

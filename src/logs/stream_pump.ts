@@ -12,10 +12,22 @@ export const MIN_READ = 4 * 1024;
 /** Largest read: a Linux pipe holds 64 KiB, so a bigger buffer would never fill. */
 export const MAX_READ = 64 * 1024;
 
+/** Longest partial line held back for a shared file before it is written split. */
+export const LINE_CAP = 8192;
+/** A partial line held back for a shared file is written after this long without a newline. */
+export const PARTIAL_FLUSH_MS = 200;
+
 /** Where a pumped stream's bytes go. */
 export interface PumpSinks {
   readonly ring: ByteRing | null;
   readonly file: SharedLogFile | null;
+  /**
+   * Write only whole lines to the file (the file is shared with another stream): the tail of a
+   * chunk after its last newline is held back until the newline comes, {@link LINE_CAP} bytes
+   * pile up, {@link PARTIAL_FLUSH_MS} pass, or the stream ends. Each stream's bytes still land
+   * exactly and in order; lines of different streams no longer cut into each other.
+   */
+  readonly lineAligned?: boolean;
   /** Told the outcome of every file write (loss accounting). Must not throw. */
   readonly onOutcome: (outcome: WriteOutcome) => void;
 }
@@ -46,8 +58,12 @@ async function run(reader: ReadableStreamBYOBReader, sinks: PumpSinks): Promise<
   const { ring, file, onOutcome } = sinks;
   let size = MIN_READ;
   // One write may be in flight while the next read waits: reading and writing overlap, while
-  // waiting for the previous write before issuing the next keeps ordinary backpressure.
+  // waiting for the previous write before issuing the next keeps ordinary backpressure. The
+  // file serializes writes, so the latest one settling means all earlier ones did.
   let pending: Promise<void> | null = null;
+  const aligner = file && sinks.lineAligned
+    ? new LineAligner((bytes) => (pending = file.write(bytes).then(onOutcome)))
+    : null;
   try {
     while (true) {
       // A fresh buffer per read: the chunk is handed on (file queue, live followers) and must
@@ -59,7 +75,8 @@ async function run(reader: ReadableStreamBYOBReader, sinks: PumpSinks): Promise<
       ring?.push(value);
       if (file) {
         if (pending) await pending;
-        pending = file.write(value).then(onOutcome);
+        if (aligner) aligner.push(value);
+        else pending = file.write(value).then(onOutcome);
       }
     }
   } catch (error) {
@@ -67,8 +84,50 @@ async function run(reader: ReadableStreamBYOBReader, sinks: PumpSinks): Promise<
     // handled, and ending the pump here is all that can be done. Cancelling frees the resource.
     reader.cancel(error).catch(ignoreCancelFailure);
   } finally {
+    aligner?.flush();
     if (pending) await pending;
   }
+}
+
+/** Holds back a partial last line (see {@link PumpSinks.lineAligned}). */
+class LineAligner {
+  readonly #write: (bytes: Uint8Array) => void;
+  #carry: Uint8Array | null = null;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(write: (bytes: Uint8Array) => void) {
+    this.#write = write;
+  }
+
+  push(chunk: Uint8Array): void {
+    const data = this.#carry ? concat(this.#carry, chunk) : chunk;
+    this.#carry = null;
+    clearTimeout(this.#timer);
+    const cut = data.lastIndexOf(NEWLINE) + 1;
+    const rest = data.length - cut;
+    if (rest === 0 || rest >= LINE_CAP) return this.#write(data);
+    if (cut > 0) this.#write(data.subarray(0, cut));
+    this.#carry = data.subarray(cut);
+    this.#timer = setTimeout(() => this.flush(), PARTIAL_FLUSH_MS);
+  }
+
+  /** Writes the held-back partial line now. */
+  flush(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const carry = this.#carry;
+    this.#carry = null;
+    if (carry) this.#write(carry);
+  }
+}
+
+const NEWLINE = 10;
+
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a);
+  out.set(b, a.length);
+  return out;
 }
 
 /**
