@@ -104,12 +104,14 @@ function describe(item: AlertItem): string {
       );
     case "reload-failed":
       return bodyLine(`- RELOAD FAILED: ${String(reason ?? "unknown reason")}`);
-    case "log-loss":
-      return bodyLine(
-        `- LOG LOSS: ${who} lost ${String(item.event.fields.bytes ?? "?")} bytes of ${
-          String(item.event.fields.stream ?? "output")
-        }`,
-      );
+    case "log-loss": {
+      const { bytes, stream } = item.event.fields;
+      const what = bytes !== undefined
+        ? `${String(bytes)} bytes of ${String(stream ?? "output")}`
+        : "output";
+      const where = who === "-" ? "the event log" : who;
+      return bodyLine(`- LOG LOSS: ${where} lost ${what}${reason ? ` (${String(reason)})` : ""}`);
+    }
     case "http-error":
       return bodyLine(`- HTTP ERROR: ${String(reason ?? "web listener failed")}`);
   }

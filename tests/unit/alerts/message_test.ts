@@ -69,3 +69,12 @@ Deno.test("testMail() and alertMail() strip line breaks from addresses", () => {
   assert.deepEqual(mail.to, ["ops@x Bcc: evil@x"]);
   assert.equal(mail.subject, "[taskmaster box] test");
 });
+
+Deno.test("alertMail() describes program and event-log losses", () => {
+  const program = item("log-loss", "web", { bytes: 4096, stream: "stderr", reason: "ENOSPC" });
+  const daemon = item("log-loss", "-", { file: "/var/log/t.log", reason: "disk full", lost: 3 });
+  const text = alertMail(ENVELOPE, batch(program, daemon), { failed: 0, dropped: 0 }).text;
+  assert.match(text, /- LOG LOSS: web:0 lost 4096 bytes of stderr \(ENOSPC\)/);
+  assert.match(text, /- LOG LOSS: the event log lost output \(disk full\)/);
+  assert.doesNotMatch(text, /Note:/);
+});
