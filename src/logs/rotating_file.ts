@@ -297,9 +297,8 @@ export class RotatingFile implements SharedLogFile {
       if (performance.now() - this.#inflightSince < STALL_MS) return this.#armWatchdog();
       this.#onStall(job);
     }, delay);
+    // Not unref'd: it only exists while a write is in flight, which keeps the process busy anyway.
     this.#watchdog = timer;
-    // The watchdog must never keep a finished daemon (or test) alive by itself.
-    Deno.unrefTimer(timer);
   }
 
   #onStall(job: Job): void {
