@@ -39,10 +39,14 @@ export interface DaemonSection {
 /** A string, or `{ env: NAME }` resolved from the daemon's environment (name recorded). */
 function readSecret(ctx: Ctx, e: Entry, secretEnv: Set<string>): string | undefined {
   if (!isMap(e.value)) return readString(ctx, e);
+  const before = ctx.errors.count;
   const m = readMap(ctx, e.value, e.path, SECRET_REF_KEYS);
   const ref = m?.get("env");
   if (m === null || ref === undefined) {
-    if (m !== null) ctx.errors.at(e.offset, e.path, "must be a string or { env: NAME }");
+    // Say what is expected, unless an unknown-key error already did.
+    if (ctx.errors.count === before) {
+      ctx.errors.at(e.offset, e.path, "must be a string or { env: NAME }");
+    }
     return undefined;
   }
   const name = readString(ctx, ref);

@@ -10,7 +10,7 @@ import { programNameProblem } from "./fields.ts";
 import { deepFreeze } from "./freeze.ts";
 import { TOP_KEYS } from "./keys.ts";
 import { readProgram } from "./program.ts";
-import { type Ctx, type HostFacts, isNullNode, readMap } from "./read.ts";
+import { type Ctx, type HostFacts, isNullNode, MERGE_BUDGET, readMap } from "./read.ts";
 import type { Config, LoadResult, ProgramSpec } from "./types.ts";
 import { MAX_CONFIG_BYTES, parseYamlSource } from "./yaml_source.ts";
 import { dirOf, normalizeAbs } from "../protocol/socket_path.ts";
@@ -96,7 +96,7 @@ export function parseConfigText(
     const { source, errors } = parseYamlSource(text, file);
     if (source === null) return failed(errors);
     const abs = normalizeAbs(absPath);
-    const ctx: Ctx = { src: source, host: hostFacts(abs, opts), errors, mergeBudget: 10_000 };
+    const ctx: Ctx = { src: source, host: hostFacts(abs, opts), errors, mergeBudget: MERGE_BUDGET };
     return validate(ctx, file, abs);
   } catch (e) {
     // A bug or a pathological input we did not foresee must not take the daemon down.

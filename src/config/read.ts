@@ -135,18 +135,23 @@ export function readMap(
     addEntry(ctx, out, pair.key, pair.value, path, allowed);
   }
   for (const src of merged) {
-    if (!isMap(src)) continue;
+    // Every merge source read and every merged key costs budget, so nested `<<` fan-out
+    // (each level merging the previous one many times) stays linear, never exponential.
+    if (!spendMergeBudget(ctx, offsetOf(src), path, 1)) return out;
     const inner = readMap(ctx, src, path, allowed);
     if (inner === null) continue;
-    for (const [k, e] of inner) {
-      if (--ctx.mergeBudget < 0) {
-        if (ctx.mergeBudget === -1) ctx.errors.at(e.keyOffset, path, "merge keys expand too much");
-        return out;
-      }
-      if (!out.has(k)) out.set(k, e);
-    }
+    if (!spendMergeBudget(ctx, offsetOf(src), path, inner.size)) return out;
+    for (const [k, e] of inner) if (!out.has(k)) out.set(k, e);
   }
   return out;
+}
+
+function spendMergeBudget(ctx: Ctx, offset: number, path: string, cost: number): boolean {
+  if (ctx.mergeBudget < 0) return false;
+  ctx.mergeBudget -= cost;
+  if (ctx.mergeBudget >= 0) return true;
+  ctx.errors.at(offset, path, `"<<" merge keys expand too much (more than ${MERGE_BUDGET})`);
+  return false;
 }
 
 function collectMergeSources(

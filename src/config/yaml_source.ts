@@ -19,9 +19,12 @@ export interface YamlSource {
   readonly text: string;
 }
 
-/** UTF-8 length of `text`, computed only when it could matter. */
+/**
+ * UTF-8 length of `text`, encoded only when it could matter: UTF-8 never takes fewer bytes
+ * than UTF-16 code units, nor more than three per unit, so most sizes are decided at once.
+ */
 function byteLength(text: string): number {
-  if (text.length * 3 <= MAX_CONFIG_BYTES) return text.length * 3;
+  if (text.length * 3 <= MAX_CONFIG_BYTES || text.length > MAX_CONFIG_BYTES) return text.length;
   return new TextEncoder().encode(text).length;
 }
 
@@ -42,7 +45,7 @@ export function parseYamlSource(
   const errors = new ErrorCollector(file, lines);
   const size = byteLength(text);
   if (size > MAX_CONFIG_BYTES) {
-    errors.file(`file is larger than 1 MiB (${size} bytes); refusing to parse it`);
+    errors.file(`file is larger than 1 MiB (at least ${size} bytes); refusing to parse it`);
     return { source: null, errors };
   }
   if (text.trim() === "") {

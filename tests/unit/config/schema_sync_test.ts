@@ -1,0 +1,62 @@
+/** docs/taskmaster.schema.json must list exactly the validator's keys, defaults and enums. */
+import assert from "node:assert/strict";
+import {
+  ALERT_KEYS,
+  ALERT_NUMBERS,
+  DAEMON_KEYS,
+  HTTP_DEFAULTS,
+  HTTP_KEYS,
+  PROGRAM_DEFAULTS,
+  PROGRAM_KEYS,
+  SMTP_DEFAULTS,
+  SMTP_KEYS,
+  TOP_KEYS,
+} from "../../../src/config/keys.ts";
+import { SIGNAL_NAMES } from "../../../src/config/fields.ts";
+import { ok } from "./helpers.ts";
+
+type Obj = Record<string, unknown> & { properties: Record<string, Obj> };
+const schema = JSON.parse(
+  await Deno.readTextFile(new URL("../../../docs/taskmaster.schema.json", import.meta.url)),
+) as Obj & { $defs: { program: Obj } };
+
+const sorted = (a: readonly string[]) => [...a].sort();
+const props = (o: Obj) => sorted(Object.keys(o.properties));
+const variant = (o: unknown) => ((o as { oneOf: Obj[] }).oneOf.find((x) => x.properties))!;
+
+Deno.test("schema keys equal the validator's key tables", () => {
+  assert.deepEqual(props(schema), sorted(TOP_KEYS));
+  const tm = schema.properties.taskmaster!;
+  assert.deepEqual(props(tm), sorted(DAEMON_KEYS));
+  assert.deepEqual(props(schema.$defs.program), sorted(PROGRAM_KEYS));
+  assert.deepEqual(props(variant(tm.properties.http)), sorted(HTTP_KEYS));
+  assert.deepEqual(props(tm.properties.smtp!), sorted(SMTP_KEYS));
+  assert.deepEqual(props(tm.properties.alerts!), sorted(ALERT_KEYS));
+  assert.equal(schema.additionalProperties, false);
+  assert.equal(schema.$defs.program.additionalProperties, false);
+});
+
+Deno.test("schema defaults equal the validator's defaults (and the loaded values)", () => {
+  const p = schema.$defs.program.properties;
+  for (const [k, v] of Object.entries(PROGRAM_DEFAULTS)) assert.deepEqual(p[k]!.default, v, k);
+  const tm = schema.properties.taskmaster!.properties;
+  const http = variant(tm.http).properties;
+  for (const [k, v] of Object.entries(HTTP_DEFAULTS)) assert.deepEqual(http[k]!.default, v, k);
+  for (const [k, v] of Object.entries(SMTP_DEFAULTS)) {
+    assert.deepEqual(tm.smtp!.properties[k]!.default, v, k);
+  }
+  for (const [k, [, d]] of Object.entries(ALERT_NUMBERS)) {
+    assert.equal(tm.alerts!.properties[k]!.default, d, k);
+  }
+  const spec = ok("programs:\n  w:\n    cmd: x\n").programs[0]!;
+  assert.equal(spec.stopsignal, `SIG${p.stopsignal!.default}`);
+  assert.equal(spec.numprocs, p.numprocs!.default);
+});
+
+Deno.test("schema enums equal the validator's", () => {
+  const p = schema.$defs.program.properties;
+  const sigs = sorted(SIGNAL_NAMES.flatMap((s) => [s, `SIG${s}`]));
+  assert.deepEqual(sorted(p.stopsignal!.enum as string[]), sigs);
+  assert.deepEqual(p.autorestart!.enum, [true, false, "unexpected"]);
+  assert.equal(p.numprocs!.maximum, 10000);
+});
