@@ -70,10 +70,11 @@ export const denoSpawner: Spawner = {
   groupAlive(pid) {
     try {
       process.kill(-pid, 0);
-      return true;
     } catch (error) {
-      return (error as { code?: string }).code === "EPERM";
+      if ((error as { code?: string }).code !== "EPERM") return false;
     }
+    // kill(0) also counts zombies, which a non-reaping PID 1 may keep forever: look closer.
+    return groupHasLiveMember(pid);
   },
 };
 
@@ -201,4 +202,29 @@ function spawnChild(request: SpawnRequest): ChildHandle {
 /** Signals that stop a process for good; SIGCONT follows them so a stopped child can die. */
 export function needsContinue(signal: SignalName | Deno.Signal): boolean {
   return signal !== "SIGKILL" && signal !== "SIGCONT" && signal !== "SIGSTOP";
+}
+
+/** True when /proc lists a non-zombie process whose process group is `pgid`. */
+export function groupHasLiveMember(pgid: number): boolean {
+  let entries: Iterable<Deno.DirEntry>;
+  try {
+    entries = Deno.readDirSync("/proc");
+  } catch (error) {
+    // No /proc: trust kill(0), which already said the group exists.
+    console.error(`taskmasterd: cannot read /proc: ${String(error)}`);
+    return true;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry.name)) continue;
+    let stat: string;
+    try {
+      stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
+    } catch (error) {
+      if (error instanceof Deno.errors.NotFound) continue; // exited while we looked
+      throw error;
+    }
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    if (fields[2] === String(pgid) && fields[0] !== "Z" && fields[0] !== "X") return true;
+  }
+  return false;
 }

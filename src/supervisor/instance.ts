@@ -32,6 +32,8 @@ export interface InstanceOptions {
 const OUTPUT_GRACE_MS = 1000;
 /** Poll step while waiting for leftovers of a process group to die (bounded by stoptime). */
 const GROUP_POLL_MS = 50;
+/** Bounded wait after SIGKILL (zombies under a non-reaping PID 1 never leave the group). */
+const KILL_SETTLE_MS = 500;
 
 /** One process instance (`prog` or `prog:N`). */
 export class Instance {
@@ -287,6 +289,11 @@ export class Instance {
         pid,
         reason: "process group leftovers",
       });
+      // SIGKILL is delivered asynchronously: give it a moment so nothing outlives the exit.
+      const killDeadline = clock.now() + KILL_SETTLE_MS;
+      while (spawner.groupAlive(pid) && clock.now() < killDeadline) {
+        await sleep(clock, GROUP_POLL_MS).done;
+      }
     }
   }
 
