@@ -60,8 +60,8 @@ async function route(
   if (path === STREAM_ROUTES.events || path === STREAM_ROUTES.output) {
     if (req.method !== "GET") throw new ProtocolError("BAD_REQUEST", `${path} needs GET`);
     return path === STREAM_ROUTES.events
-      ? eventsStream(api, req, url.searchParams)
-      : outputStream(api, req, url.searchParams);
+      ? eventsStream(api, url.searchParams)
+      : outputStream(api, url.searchParams);
   }
   const name = path.startsWith("/v1/") ? path.slice(4) : "";
   if (!isCommandName(name)) {
@@ -80,10 +80,10 @@ async function route(
   return json(200, { ok: true, result });
 }
 
-function eventsStream(api: SupervisorApi, req: Request, query: URLSearchParams): Response {
+function eventsStream(api: SupervisorApi, query: URLSearchParams): Response {
   const follow = flag(query, "follow");
   const lines = intParam(query, "lines", 0, RECENT_EVENTS) ?? RECENT_EVENTS;
-  return ndjsonResponse(req.signal, (sink) => {
+  return ndjsonResponse((sink) => {
     for (const event of api.events.recent(lines)) sink.push(event);
     if (!follow) {
       sink.end();
@@ -93,7 +93,7 @@ function eventsStream(api: SupervisorApi, req: Request, query: URLSearchParams):
   });
 }
 
-function outputStream(api: SupervisorApi, req: Request, query: URLSearchParams): Response {
+function outputStream(api: SupervisorApi, query: URLSearchParams): Response {
   const name = query.get("name");
   if (name === null || name === "") {
     throw new ProtocolError("BAD_REQUEST", "name: must be a non-empty string");
@@ -102,7 +102,7 @@ function outputStream(api: SupervisorApi, req: Request, query: URLSearchParams):
   const follow = flag(query, "follow");
   // Read the tail before answering so an unknown name is a plain error envelope, not a stream.
   const tail = api.tail(name, stream);
-  return ndjsonResponse(req.signal, (sink) => {
+  return ndjsonResponse((sink) => {
     // `tail: true` marks the replayed tail so a client can trim it to its last N lines.
     if (tail.byteLength > 0) sink.push({ data: encodeBase64(tail), tail: true });
     if (!follow) {

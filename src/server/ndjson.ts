@@ -16,12 +16,9 @@ export interface NdjsonSink {
 /**
  * A streaming NDJSON response. `start` runs once, synchronously, and returns the function that
  * detaches the source; it is called exactly once when the stream ends for any reason (source end,
- * client gone, request aborted, reader too slow). No error ever escapes to the caller.
+ * client gone: the runtime cancels the body, reader too slow). No error ever escapes to the caller.
  */
-export function ndjsonResponse(
-  signal: AbortSignal,
-  start: (sink: NdjsonSink) => () => void,
-): Response {
+export function ndjsonResponse(start: (sink: NdjsonSink) => () => void): Response {
   const encoder = new TextEncoder();
   let detach: (() => void) | null = null;
   let finished = false;
@@ -30,7 +27,6 @@ export function ndjsonResponse(
   function finish(closeStream: boolean): void {
     if (finished) return;
     finished = true;
-    signal.removeEventListener("abort", onAbort);
     const undo = detach;
     detach = null;
     try {
@@ -45,9 +41,6 @@ export function ndjsonResponse(
         // Already closed or errored by the runtime (peer vanished): nothing left to close.
       }
     }
-  }
-  function onAbort(): void {
-    finish(true);
   }
 
   const sink: NdjsonSink = {
@@ -69,13 +62,11 @@ export function ndjsonResponse(
   const body = new ReadableStream<Uint8Array>({
     start(controller) {
       controllerRef = controller;
-      signal.addEventListener("abort", onAbort);
       const undo = start(sink);
       if (finished) {
         undo();
       } else {
         detach = undo;
-        if (signal.aborted) finish(true);
       }
     },
     cancel() {
