@@ -113,7 +113,8 @@ pre.tail { margin: 0; padding: .75rem .9rem; max-height: 22rem; overflow: auto; 
   .procs tbody tr { background: var(--panel); border: 1px solid var(--line); border-radius: .75rem; margin-bottom: .7rem;
     padding: .4rem .2rem; box-shadow: var(--shadow); }
   .procs td { display: flex; justify-content: space-between; gap: 1rem; border: 0; padding: .3rem .8rem; text-align: right; max-width: none; }
-  .procs td::before { content: attr(data-label); color: var(--muted); font-size: .8rem; text-align: left; }
+  .procs td::before { content: attr(data-label); color: var(--muted); font-size: .8rem; text-align: left; flex-shrink: 0; }
+  .procs td.c-desc:empty { display: none; }
   .procs td.c-name { font-size: 1.05rem; }
   .procs td.c-name::before, .procs td.c-actions::before { content: none; }
   .procs td.c-actions { justify-content: flex-start; padding-top: .5rem; }
