@@ -121,7 +121,6 @@ export function outputRoute(
   api: SupervisorApi,
   name: string,
   url: URL,
-  req: Request,
   closed: AbortSignal,
 ): Response {
   const streamParam = url.searchParams.get("stream") ?? "stdout";

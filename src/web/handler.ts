@@ -146,7 +146,7 @@ function route(
     const segment = OUTPUT_RE.exec(path)?.[1] ?? "";
     const name = resolveName(api, segment, false, true);
     if (name === null) return failure(path, 404, "BAD_NAME", "no such process");
-    return outputRoute(api, name, url, req, closed);
+    return outputRoute(api, name, url, closed);
   } catch (error) {
     return apiError(path, error);
   }
