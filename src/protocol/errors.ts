@@ -15,6 +15,10 @@ export const ERROR_CODES = [
   "VERSION_MISMATCH",
   "ALERT_FAILED",
   "INTERNAL",
+  // Web page guards (SPEC §13 "Web"): bad Host/Origin/CSRF, missing token, wrong method.
+  "FORBIDDEN",
+  "UNAUTHORIZED",
+  "METHOD_NOT_ALLOWED",
 ] as const;
 
 /** One of {@link ERROR_CODES}. */
