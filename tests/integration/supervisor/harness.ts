@@ -100,7 +100,12 @@ export interface Rig {
   /** Events of one kind for one process so far. */
   events(event: string, process?: string): LogEvent[];
   /** Waits until `count` events match; rejects after `timeoutMs`. */
-  waitEvent(event: string, process: string, count?: number, timeoutMs?: number): Promise<LogEvent>;
+  waitEvent(
+    event: string,
+    process: string | undefined,
+    count?: number,
+    timeoutMs?: number,
+  ): Promise<LogEvent>;
   /** Stops everything and kills any stray pid. */
   close(): Promise<void>;
 }
