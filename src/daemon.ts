@@ -80,6 +80,7 @@ export async function runDaemon(config: Config, options: DaemonOptions): Promise
         },
       }),
     loadConfig: () => loadConfig(config.file),
+    pidsPath: pidsFilePath(config),
     onConfigApplied: (next) => {
       eventLog.setTarget(next.daemon.logfile, next.daemon.logmaxbytes, next.daemon.logbackups);
       if (next.daemon.socket !== socket) {

@@ -52,8 +52,8 @@ Deno.test("taskmasterd -t reports every error as FILE:LINE:COL and exits 1", asy
   const result = await runDaemonCommand(["-t", "-c", configPath]);
   await Deno.remove(dir, { recursive: true });
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /taskmaster\.yaml:5:\d+: programs\.a\.numprocs: /);
-  assert.match(result.stderr, /taskmaster\.yaml:6:\d+: programs\.a\.stopsignal: /);
+  assert.match(result.stderr, /taskmaster\.yaml:6:\d+: programs\.a\.numprocs: /);
+  assert.match(result.stderr, /taskmaster\.yaml:7:\d+: programs\.a\.stopsignal: /);
 });
 
 Deno.test("taskmasterd rejects unknown arguments with exit 2 and prints --version", async () => {
@@ -153,6 +153,11 @@ Deno.test("processes left by a SIGKILLed daemon are stopped by the next one", as
   let orphan = 0;
   try {
     orphan = (await waitRunning(first, ["a"])).get("a")!.pid!;
+    // The pids file is written shortly after each spawn (debounced); wait until it lists ours.
+    await waitFor(
+      () => Deno.readTextFile(`${dir}/taskmasterd.pids`).then((t) => t.includes(String(orphan))),
+      { what: "pids file lists the child" },
+    );
     first.child.kill("SIGKILL");
     await first.status;
     assert(pidAlive(orphan), "children keep running after the daemon is SIGKILLed");
