@@ -141,7 +141,10 @@ function loadHistory(path: string | null): string[] {
 function appendHistory(path: string | null, line: string): void {
   if (path === null) return;
   try {
-    Deno.writeTextFileSync(path, line.replace(/\n/g, " ") + "\n", { append: true, mode: 0o600 });
+    Deno.writeTextFileSync(path, line.replace(/\n/g, " ").trimEnd() + "\n", {
+      append: true,
+      mode: 0o600,
+    });
   } catch (error) {
     // History is a convenience: a read-only HOME must not break the shell, but say it once.
     console.error(`taskmasterctl: cannot write history ${path}: ${error}`);
