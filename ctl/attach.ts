@@ -32,10 +32,9 @@ export async function attach(s: Session, name: string): Promise<void> {
       ) {
         const bytes = fromBase64((item as { data: string }).data);
         const text = decoder[stream].decode(bytes, { stream: true });
-        // Raw mode turns off output post-processing: restore CR before LF ourselves.
-        const shown = s.stdinIsTerminal ? text.replace(/\r?\n/g, "\r\n") : text;
-        if (stream === "stdout") s.out(shown);
-        else s.err(shown);
+        // Deno's raw mode keeps output post-processing (ONLCR), so text is written unchanged.
+        if (stream === "stdout") s.out(text);
+        else s.err(text);
       }
     } catch (error) {
       if (!stop.signal.aborted) throw error;

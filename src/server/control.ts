@@ -31,6 +31,9 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   VERSION_MISMATCH: 400,
   ALERT_FAILED: 502,
   INTERNAL: 500,
+  FORBIDDEN: 403,
+  UNAUTHORIZED: 401,
+  METHOD_NOT_ALLOWED: 405,
 };
 
 /**
@@ -58,7 +61,7 @@ async function route(
   const url = new URL(req.url);
   const path = url.pathname;
   if (path === STREAM_ROUTES.events || path === STREAM_ROUTES.output) {
-    if (req.method !== "GET") throw new ProtocolError("BAD_REQUEST", `${path} needs GET`);
+    if (req.method !== "GET") throw new ProtocolError("METHOD_NOT_ALLOWED", `${path} needs GET`);
     return path === STREAM_ROUTES.events
       ? eventsStream(api, url.searchParams)
       : outputStream(api, url.searchParams);
@@ -67,7 +70,7 @@ async function route(
   if (!isCommandName(name)) {
     throw new ProtocolError("UNKNOWN_COMMAND", `unknown command: ${printable(path)}`);
   }
-  if (req.method !== "POST") throw new ProtocolError("BAD_REQUEST", `${name} needs POST`);
+  if (req.method !== "POST") throw new ProtocolError("METHOD_NOT_ALLOWED", `${name} needs POST`);
   const body = parseBody(await readBodyCapped(req));
   const result = await dispatchCommand(api, name, body);
   if (name === "shutdown") {

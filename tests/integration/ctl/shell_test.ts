@@ -4,10 +4,26 @@ import { CTL, PTY_DRIVE, startFakeDaemon } from "./harness.ts";
 type Step = { send: string } | { expect: string } | { pause: number };
 
 /** Runs the shell in a real pseudo-terminal through the python pty driver. */
-async function inPty(socket: string, home: string, steps: Step[]): Promise<string> {
+async function inPty(
+  socket: string,
+  home: string,
+  steps: Step[],
+  args: string[] = [],
+): Promise<string> {
   const denoDir = Deno.env.get("DENO_DIR") ?? `${Deno.env.get("HOME")}/.cache/deno`;
   const out = await new Deno.Command("/usr/bin/python3", {
-    args: [PTY_DRIVE, JSON.stringify(steps), "--", Deno.execPath(), "run", "-A", CTL, "-s", socket],
+    args: [
+      PTY_DRIVE,
+      JSON.stringify(steps),
+      "--",
+      Deno.execPath(),
+      "run",
+      "-A",
+      CTL,
+      "-s",
+      socket,
+      ...args,
+    ],
     // HOME holds the history; DENO_DIR keeps the module cache where it was.
     env: { HOME: home, DENO_DIR: denoDir, TERM: "xterm" },
     stdout: "piped",
@@ -60,6 +76,30 @@ Deno.test("interactive shell: TAB completes commands and live names, history per
     ]);
     assertMatch(second, /EXIT 0\s*$/);
     assertEquals(await daemon.send("noop").then(() => "alive"), "alive");
+  } finally {
+    await daemon.stop();
+    await Deno.remove(home, { recursive: true });
+  }
+});
+
+Deno.test("attach relays keystrokes to the process and detaches on Ctrl-]", async () => {
+  const daemon = await startFakeDaemon();
+  const home = await Deno.makeTempDir({ prefix: "tm-home-" });
+  try {
+    const transcript = await inPty(daemon.socket, home, [
+      { expect: "detach with Ctrl-\\]" },
+      { expect: "line 20" },
+      { send: "hi\r" },
+      { expect: "echo: hi" },
+      { send: "\u001d" },
+      { expect: "detached from web:0" },
+    ], ["attach", "web:0"]);
+    assertMatch(transcript, /EXIT 0\s*$/);
+    const multi = await inPty(daemon.socket, home, [{ expect: "attach needs one process" }], [
+      "attach",
+      "web",
+    ]);
+    assertMatch(multi, /EXIT 2\s*$/);
   } finally {
     await daemon.stop();
     await Deno.remove(home, { recursive: true });

@@ -98,8 +98,8 @@ Deno.test("control handler refuses unknown and hostile command names with UNKNOW
     assertEquals(json.error.code, "UNKNOWN_COMMAND", path);
   }
   const get = await handler(new Request("http://x/v1/status"));
-  assertEquals(get.status, 400);
-  assertEquals((await get.json()).error.code, "BAD_REQUEST");
+  assertEquals(get.status, 405);
+  assertEquals((await get.json()).error.code, "METHOD_NOT_ALLOWED");
 });
 
 Deno.test("control handler turns malformed bodies into BAD_REQUEST naming the problem", async () => {
