@@ -42,29 +42,71 @@ export async function attach(s: Session, name: string): Promise<void> {
   };
   const outputs = Promise.all([follow("stdout"), follow("stderr")]);
   outputs.catch(() => {/* reported below once the relay ends */});
-  const raw = s.stdinIsTerminal;
-  if (raw) Deno.stdin.setRaw(true);
   try {
-    const buffer = new Uint8Array(4096);
-    while (!stop.signal.aborted) {
-      const n = await Deno.stdin.read(buffer);
-      if (n === null) break;
-      let chunk = buffer.subarray(0, n);
-      const detachAt = chunk.indexOf(DETACH_KEY);
-      if (detachAt >= 0) chunk = chunk.subarray(0, detachAt);
-      if (chunk.length > 0) {
-        await client.call("stdin", { name: target, data: toBase64(chunk) });
-      }
-      if (detachAt >= 0) break;
-    }
+    await relayInput(s, (chunk) => client.call("stdin", { name: target, data: toBase64(chunk) }));
   } finally {
-    if (raw) Deno.stdin.setRaw(false);
     stop.abort();
   }
   await outputs.catch((error) => {
     throw error instanceof CtlError ? error : new CtlError(EXIT.failed, String(error));
   });
   s.err(`\r\ndetached from ${target}\n`);
+}
+
+/** Sends input chunks in order until the detach key or EOF; rejects if a send fails. */
+function relayInput(s: Session, send: (chunk: Uint8Array) => Promise<unknown>): Promise<void> {
+  const input = s.rawInput ?? stdinInput(s.stdinIsTerminal);
+  return new Promise<void>((resolve, reject) => {
+    let queue: Promise<unknown> = Promise.resolve();
+    let done = false;
+    const finish = (error?: unknown) => {
+      if (done) return;
+      done = true;
+      stopInput();
+      queue.then(() => error === undefined ? resolve() : reject(error), reject);
+    };
+    const stopInput = input((bytes) => {
+      if (done) return;
+      if (bytes === null) return finish();
+      const detachAt = bytes.indexOf(DETACH_KEY);
+      const chunk = detachAt >= 0 ? bytes.subarray(0, detachAt) : bytes;
+      if (chunk.length > 0) {
+        const copy = chunk.slice();
+        queue = queue.then(() => send(copy));
+        queue.catch((error) => finish(error));
+      }
+      if (detachAt >= 0) finish();
+    });
+  });
+}
+
+/** One-shot input: Deno.stdin in raw mode (when a terminal) until stopped or EOF. */
+function stdinInput(raw: boolean) {
+  return (onData: (bytes: Uint8Array | null) => void) => {
+    let stopped = false;
+    if (raw) Deno.stdin.setRaw(true);
+    const restore = () => {
+      if (raw) Deno.stdin.setRaw(false);
+      raw = false;
+    };
+    (async () => {
+      const buffer = new Uint8Array(4096);
+      while (!stopped) {
+        const n = await Deno.stdin.read(buffer);
+        if (stopped) break;
+        onData(n === null ? null : buffer.subarray(0, n));
+        if (n === null) break;
+      }
+    })().catch((error) => {
+      console.error(`taskmasterctl: reading stdin failed: ${error}`);
+      onData(null);
+    });
+    return () => {
+      // A pending read cannot be cancelled; one-shot mode exits right after detaching.
+      stopped = true;
+      restore();
+    };
+  };
 }
 
 function fromBase64(text: string): Uint8Array {

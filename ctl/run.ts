@@ -54,6 +54,9 @@ export async function runCtl(args: string[]): Promise<number> {
       setInterruptSource(fn) {
         interruptSource = fn;
       },
+      setRawInput(fn) {
+        session.rawInput = fn;
+      },
       quitRequested: () => quit,
     });
   } catch (error) {

@@ -27,6 +27,12 @@ export interface Session {
    * interrupt in the shell); returns the function that removes it.
    */
   onInterrupt(listener: () => void): () => void;
+  /**
+   * Raw terminal input for `attach`: calls `onData` with each chunk (null at EOF) until the
+   * returned function is called. Unset in one-shot mode (attach then reads Deno.stdin itself);
+   * the shell sets it so its readline does not compete for the same bytes.
+   */
+  rawInput?: (onData: (bytes: Uint8Array | null) => void) => () => void;
   /** Called by `quit`. */
   requestQuit(): void;
   /** Exit code of the command being run; actions set it. */

@@ -25,6 +25,8 @@ export interface ShellHooks {
   setAsk(ask: (question: string) => Promise<boolean>): void;
   /** Routes readline interrupts to the running command. */
   setInterruptSource(source: (listener: () => void) => () => void): void;
+  /** Gives `attach` the terminal's raw bytes while readline is muted. */
+  setRawInput(input: (onData: (bytes: Uint8Array | null) => void) => () => void): void;
   /** True once `quit` ran. */
   quitRequested(): boolean;
 }
@@ -89,6 +91,8 @@ export async function runShell(program: Command, s: Session, hooks: ShellHooks):
     return answer !== null && /^\s*y(es)?\s*$/i.test(answer);
   });
 
+  if (terminal) hooks.setRawInput((onData) => borrowInput(rl, onData));
+
   let failure: number = EXIT.ok;
   if (terminal) rl.prompt();
   while (true) {
@@ -106,6 +110,33 @@ export async function runShell(program: Command, s: Session, hooks: ShellHooks):
   if (terminal && closed) s.out("\n");
   rl.close();
   return terminal ? EXIT.ok : failure;
+}
+
+/**
+ * Hands the terminal's bytes to `onData` instead of readline (which keeps the terminal in raw
+ * mode): readline's keypress listeners are detached until the returned function is called.
+ */
+function borrowInput(
+  rl: readline.Interface,
+  onData: (bytes: Uint8Array | null) => void,
+): () => void {
+  const input = process.stdin;
+  const keypress = input.listeners("keypress") as ((...args: unknown[]) => void)[];
+  input.removeAllListeners("keypress");
+  const data = (chunk: Uint8Array | string) => {
+    onData(typeof chunk === "string" ? new TextEncoder().encode(chunk) : new Uint8Array(chunk));
+  };
+  const end = () => onData(null);
+  input.on("data", data);
+  input.on("end", end);
+  rl.pause();
+  input.resume();
+  return () => {
+    input.off("data", data);
+    input.off("end", end);
+    for (const listener of keypress) input.on("keypress", listener);
+    rl.resume();
+  };
 }
 
 async function runLine(program: Command, s: Session, line: string): Promise<number> {

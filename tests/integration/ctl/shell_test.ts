@@ -100,6 +100,21 @@ Deno.test("attach relays keystrokes to the process and detaches on Ctrl-]", asyn
       "web",
     ]);
     assertMatch(multi, /EXIT 2\s*$/);
+    // Inside the shell, the detach key returns to the prompt and the shell goes on.
+    const inShell = await inPty(daemon.socket, home, [
+      { expect: "taskmaster> " },
+      { send: "attach web:0\r" },
+      { expect: "line 20" },
+      { send: "again\r" },
+      { expect: "echo: again" },
+      { send: "\u001d" },
+      { expect: "detached from web:0" },
+      { expect: "taskmaster> " },
+      { send: "pid web:0\r" },
+      { expect: "4100" },
+      { send: "\u0004" },
+    ]);
+    assertMatch(inShell, /EXIT 0\s*$/);
   } finally {
     await daemon.stop();
     await Deno.remove(home, { recursive: true });
