@@ -15,6 +15,19 @@ import { CtlError, EXIT, exitCodeFor } from "./errors.ts";
 /** How long connecting to the socket may take before the daemon counts as unreachable. */
 export const CONNECT_TIMEOUT_MS = 5000;
 
+/** Commands that wait for process outcomes and so get no answer deadline. */
+const WAITING_COMMANDS = new Set<CommandName>([
+  "start",
+  "stop",
+  "restart",
+  "reload",
+  "shutdown",
+  "alertTest",
+]);
+
+/** Answer deadline of every other command: a daemon that accepts but never answers is exit 3. */
+export const ANSWER_TIMEOUT_MS = 30_000;
+
 /** Talks to one daemon through its socket. Reuses one HTTP client; call {@link close} at the end. */
 export class ControlClient {
   readonly socketPath: string;
@@ -30,16 +43,32 @@ export class ControlClient {
     name: K,
     request: CommandTable[K]["req"],
   ): Promise<CommandTable[K]["res"]> {
-    const res = await this.#fetch(`/v1/${name}`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify(request),
-    });
+    const abort = new AbortController();
+    const timer = WAITING_COMMANDS.has(name)
+      ? undefined
+      : setTimeout(() => abort.abort(), ANSWER_TIMEOUT_MS);
     let envelope: Envelope<CommandTable[K]["res"]>;
     try {
+      const res = await this.#fetch(`/v1/${name}`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify(request),
+        signal: abort.signal,
+      });
       envelope = await res.json();
     } catch (error) {
+      if (abort.signal.aborted) {
+        throw new CtlError(
+          EXIT.unreachable,
+          `taskmasterd at ${this.socketPath} did not answer ${name} within ${
+            ANSWER_TIMEOUT_MS / 1000
+          } s`,
+        );
+      }
+      if (error instanceof CtlError) throw error;
       throw new CtlError(EXIT.failed, `bad answer from taskmasterd: ${String(error)}`);
+    } finally {
+      clearTimeout(timer);
     }
     if (!envelope.ok) {
       throw new CtlError(exitCodeFor(envelope.error.code), envelope.error.message);
