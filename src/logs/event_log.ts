@@ -107,7 +107,20 @@ export class EventLogWriter {
   #push(item: Item): void {
     this.#queue.push(item);
     if (item.kind === "line") this.#pendingBytes += item.text.length;
-    this.#flushing ??= this.#flush();
+    this.#kick();
+  }
+
+  /** Starts the flush loop unless it runs; restarts it for items queued as it finished. */
+  #kick(): void {
+    if (this.#flushing) return;
+    const flushing = this.#flush();
+    this.#flushing = flushing;
+    // The loop may finish synchronously (only releases queued), so its end is recorded here,
+    // never inside it.
+    flushing.then(() => {
+      this.#flushing = null;
+      if (this.#queue.length > 0) this.#kick();
+    });
   }
 
   async #flush(): Promise<void> {
@@ -132,7 +145,6 @@ export class EventLogWriter {
       if (first.file) this.#account(first.file, await first.file.write(bytes), count);
       if (this.#stderr) await this.#writeStderr(bytes);
     }
-    this.#flushing = null;
   }
 
   #account(file: SharedLogFile, outcome: WriteOutcome, lines: number): void {
