@@ -4,7 +4,7 @@
  */
 import type { ActionResult, LogEvent } from "../src/protocol/types.ts";
 import { VERSION } from "../src/protocol/version.ts";
-import { formatEvent } from "./format_event.ts";
+import { formatEvent } from "../src/protocol/event_format.ts";
 import { checkReachable, type ControlClient } from "./client.ts";
 import { CtlError, EXIT } from "./errors.ts";
 import { renderActions, renderInfo, renderReload, renderStatus } from "./render.ts";

@@ -5,6 +5,8 @@
  */
 import type { EventName, LogEvent, LogLevel } from "./protocol/types.ts";
 
+export { formatEvent } from "./protocol/event_format.ts";
+
 /** How many events stay in memory. */
 export const RECENT_EVENTS = 1000;
 
@@ -77,21 +79,4 @@ export class EventHub {
 export function levelAtLeast(level: LogLevel, min: LogLevel): boolean {
   const order: Record<LogLevel, number> = { DEBUG: 0, INFO: 1, WARN: 2, ERROR: 3 };
   return order[level] >= order[min];
-}
-
-/** Renders one event as the event-log line of SPEC §13: `ISO LEVEL PROCESS EVENT k=v…`. */
-export function formatEvent(event: LogEvent): string {
-  const parts = [event.time, event.level, event.process, event.event];
-  for (const [key, value] of Object.entries(event.fields)) {
-    parts.push(`${key}=${quoteValue(value)}`);
-  }
-  return parts.join(" ");
-}
-
-function quoteValue(value: string | number | boolean | null): string {
-  const text = value === null ? "-" : String(value);
-  // Quote anything with spaces, quotes or control characters so one event stays one line.
-  // deno-lint-ignore no-control-regex
-  if (text === "" || /[\s"\\\x00-\x1f\x7f]/.test(text)) return JSON.stringify(text);
-  return text;
 }

@@ -1,9 +1,8 @@
 /**
- * Event-log line rendering for the controller (SPEC §13 "Event log"):
- * `ISO LEVEL PROCESS EVENT key=value…`. Same rules as the daemon's formatter in src/events.ts,
- * which ctl/ may not import (ctl/ imports only src/protocol/*).
+ * Event-log line rendering (SPEC §13 "Event log"): `ISO LEVEL PROCESS EVENT key=value…`.
+ * Shared by the daemon's log writer, alert mails and the controller's `log` command.
  */
-import type { LogEvent } from "../src/protocol/types.ts";
+import type { LogEvent } from "./types.ts";
 
 /** One event as one line (no newline). */
 export function formatEvent(event: LogEvent): string {
