@@ -164,10 +164,11 @@ export class RotatingFile implements SharedLogFile {
         await this.#writeAll(opened, rest, true);
         break;
       }
-      // Cut after the last newline that still fits, so files end on whole lines; a line longer
-      // than the whole file size is split at the limit.
+      // Cut after the last newline that still fits, so files end on whole lines. With no
+      // newline in reach, a file that is empty or already ends mid-line is filled to the limit
+      // (a newline-less stream gives files of exactly maxBytes).
       let cut = room > 0 ? rest.subarray(0, room).lastIndexOf(NEWLINE) + 1 : 0;
-      if (cut === 0 && this.#size === 0) cut = room;
+      if (cut === 0 && (this.#size === 0 || this.#lastByte !== NEWLINE)) cut = Math.max(0, room);
       if (cut > 0) {
         await this.#writeAll(opened, rest.subarray(0, cut), true);
         rest = rest.subarray(cut);

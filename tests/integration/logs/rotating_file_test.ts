@@ -259,7 +259,7 @@ Deno.test("a write stalled > 1 s drops later writes at once, then resumes with a
     const stuck = await file.write(enc.encode("slow\n"));
     const waited = performance.now() - started;
     assert.equal(stuck.status, "stalled");
-    assert.ok(waited >= 950 && waited < 1500, `stalled after ${waited} ms`);
+    assert.ok(waited >= 950 && waited < 2500, `stalled after ${waited} ms`);
     assert.equal((await file.write(enc.encode("dropped\n"))).status, "dropped");
     control.mode = "ok";
     control.release();
