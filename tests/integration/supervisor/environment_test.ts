@@ -41,7 +41,7 @@ Deno.test("uid/gid drop to nobody/nogroup: Uid, Gid never 0, Groups empty, HOME/
   const cfg = config([spec("dropped", [bin("print_env")], { identity })]);
   await withRig(cfg, async (r) => {
     const [res] = await r.sup.start(["dropped"]);
-    assert.equal(res?.ok, true, res?.message);
+    assert.equal(res?.ok, true, res?.message ?? "no result");
     const pid = r.sup.status([])[0]?.pid ?? 0;
     const out = r.outputs.get("dropped");
     const text = await readyText(out);

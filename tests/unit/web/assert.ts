@@ -3,17 +3,20 @@ import nodeAssert from "node:assert/strict";
 
 /** Fails unless `value` is truthy. */
 export function assert(value: unknown, message?: string): asserts value {
-  nodeAssert.ok(value, message);
+  if (message === undefined) nodeAssert.ok(value);
+  else nodeAssert.ok(value, message);
 }
 
 /** Deep strict equality. */
 export function assertEquals<T>(actual: T, expected: T, message?: string): void {
-  nodeAssert.deepStrictEqual(actual, expected, message);
+  if (message === undefined) nodeAssert.deepStrictEqual(actual, expected);
+  else nodeAssert.deepStrictEqual(actual, expected, message);
 }
 
 /** Fails unless `text` matches `pattern`. */
 export function assertMatch(text: string, pattern: RegExp, message?: string): void {
-  nodeAssert.match(text, pattern, message);
+  if (message === undefined) nodeAssert.match(text, pattern);
+  else nodeAssert.match(text, pattern, message);
 }
 
 /** Fails unless `text` contains `part`. */
