@@ -9,6 +9,7 @@ import { EventHub } from "./events.ts";
 import { EventLogWriter } from "./logs/event_log.ts";
 import { FileRegistry } from "./logs/file_registry.ts";
 import { createProcessOutput } from "./logs/process_output.ts";
+import { createRetryingOutput } from "./logs/retrying_output.ts";
 import { Supervisor } from "./supervisor/supervisor.ts";
 import { stopOrphans } from "./process/pids_file.ts";
 import { createControlHandler } from "./server/control.ts";
@@ -61,24 +62,26 @@ export async function runDaemon(config: Config, options: DaemonOptions): Promise
     config,
     hub,
     createOutput: (spec, processName) =>
-      createProcessOutput({
-        process: processName,
-        stdout: spec.stdout,
-        stderr: spec.stderr,
-        logmaxbytes: spec.logmaxbytes,
-        logbackups: spec.logbackups,
-        files,
-        hooks: {
-          onLoss: (loss) => {
-            logLossBytes += loss.bytes;
-            hub.emit("WARN", "log-loss", { process: loss.process, program: spec.name }, {
-              stream: loss.stream,
-              bytes: loss.bytes,
-              reason: loss.reason,
-            });
+      createRetryingOutput(() =>
+        createProcessOutput({
+          process: processName,
+          stdout: spec.stdout,
+          stderr: spec.stderr,
+          logmaxbytes: spec.logmaxbytes,
+          logbackups: spec.logbackups,
+          files,
+          hooks: {
+            onLoss: (loss) => {
+              logLossBytes += loss.bytes;
+              hub.emit("WARN", "log-loss", { process: loss.process, program: spec.name }, {
+                stream: loss.stream,
+                bytes: loss.bytes,
+                reason: loss.reason,
+              });
+            },
           },
-        },
-      }),
+        })
+      ),
     loadConfig: () => loadConfig(config.file),
     pidsPath: pidsFilePath(config),
     onConfigApplied: (next) => {
