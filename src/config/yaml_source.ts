@@ -3,7 +3,7 @@
  * over-size text, absurd nesting or alias counts (pre-scan), syntax errors, duplicate keys,
  * custom or unknown tags, alias bombs, and the parser's own stack overflows.
  */
-import { type Document, LineCounter, parseDocument } from "yaml";
+import { type Document, isNode, LineCounter, parseDocument, visit } from "yaml";
 import { ErrorCollector } from "./collector.ts";
 import { prescanYaml } from "./prescan.ts";
 
@@ -54,7 +54,9 @@ export function parseYamlSource(
   }
   const problem = prescanYaml(text);
   if (problem !== null) {
-    // Positions are needed before parsing; feed the counter the line starts ourselves.
+    // Positions are needed before parsing; feed the counter the line starts ourselves
+    // (line 1 starts at offset 0, as the parser would have recorded).
+    lines.addNewLine(0);
     for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) {
       lines.addNewLine(i + 1);
     }
@@ -85,6 +87,7 @@ export function parseYamlSource(
       : firstLine(w.message);
     errors.at(w.pos[0], "", msg);
   }
+  rejectExplicitTags(doc, errors);
   if (errors.count > 0) return { source: null, errors };
   if (text.includes("*")) {
     try {
@@ -95,4 +98,20 @@ export function parseYamlSource(
     }
   }
   return { source: { doc, text }, errors };
+}
+
+/** The only explicit tags a config may carry: YAML 1.2 core types. */
+const CORE_TAGS = new Set(
+  ["str", "int", "float", "bool", "null", "map", "seq"].map((t) => `tag:yaml.org,2002:${t}`),
+);
+
+/**
+ * `yaml` resolves some non-core tags (`!!binary`, `!!set`, …) silently, so "unknown tag"
+ * warnings alone do not keep them out; any explicit tag outside the core schema is an error.
+ */
+function rejectExplicitTags(doc: Document.Parsed, errors: ErrorCollector): void {
+  visit(doc, (_key, node) => {
+    if (!isNode(node) || node.tag === undefined || CORE_TAGS.has(node.tag)) return;
+    errors.at(node.range?.[0] ?? 0, "", `tag ${node.tag} is not allowed (only YAML core types)`);
+  });
 }

@@ -67,7 +67,7 @@ Deno.test("B7: custom tags like !!js/function are rejected", () => {
     /Unresolved tag.*custom tags/,
   );
   rejectedFast("programs:\n  web:\n    cmd: !shell x\n", /Unresolved tag: !shell/);
-  rejectedFast("programs: !!set { a }\n", /Unresolved tag|must be a map/);
+  rejectedFast("programs: !!set { a }\n", /Unresolved tag|must be a map|is not allowed/);
 });
 
 Deno.test("B7: 50 MB text is refused by size before parsing", () => {
