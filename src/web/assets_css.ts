@@ -65,6 +65,7 @@ table.procs { width: 100%; border-collapse: collapse; }
 .num { text-align: right; font-variant-numeric: tabular-nums; }
 th.num { text-align: right; }
 .pname { font-weight: 600; font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; overflow-wrap: anywhere; }
+.procs td.c-name .pname { white-space: nowrap; }
 .c-desc { color: var(--muted); font-size: .88rem; overflow-wrap: anywhere; max-width: 28rem; }
 .empty td { text-align: center; color: var(--muted); padding: 2rem; }
 .badge { display: inline-block; padding: .1rem .55rem; border-radius: 999px; font-size: .75rem; font-weight: 700;
