@@ -1,0 +1,195 @@
+/**
+ * The benchmark scenarios (SPEC §12, bench issue): each takes a fresh Driver and a temp dir,
+ * runs one measurement cycle and returns named figures. Every wait has a deadline.
+ */
+import type { Driver, ProgramSpec } from "./driver.ts";
+import { CLK_TCK, cpuTicks, memoryKiB, sleep, waitGone } from "./proc.ts";
+import { median, pollUntil } from "./stats.ts";
+import { expectedSeqBytes, verifySeqFile } from "./seq_check.ts";
+
+/** Knobs shared by all scenarios. */
+export interface ScenarioOptions {
+  /** Idle-CPU window in seconds. */
+  idleSeconds: number;
+  /** `status` CLI calls per run (their median is the run's figure). */
+  statusCalls: number;
+  /** Crashes per run (their median is the run's figure). */
+  crashes: number;
+  /** Lines the capture child writes (`seq 1 N`). */
+  captureLines: number;
+}
+
+/** One run's figures: metric name → value (ms, KiB, % of one core, count). */
+export type Figures = Record<string, number>;
+
+/** A scenario: a name and the function measuring it. */
+export interface Scenario {
+  name: string;
+  run(driver: Driver, dir: string, options: ScenarioOptions): Promise<Figures>;
+}
+
+const SLEEP = ["/bin/sleep", "3600"];
+const IGNORE_TERM = ["/bin/sh", "-c", "trap '' TERM INT; exec /bin/sleep 3600"];
+
+function sleepers(numprocs: number, cmd = SLEEP): ProgramSpec {
+  return { name: "sleeper", cmd, numprocs, autorestart: true, stoptime: 1, stdout: null };
+}
+
+/** Starts everything through the CLI and returns ms until the status API shows `n` RUNNING. */
+async function timedStart(driver: Driver, n: number): Promise<{ ms: number; pids: number[] }> {
+  const t0 = performance.now();
+  const cli = driver.startAll();
+  let failed: unknown = null;
+  cli.catch((error) => failed = error);
+  const pids = await pollUntil(
+    `${n} running`,
+    async () => {
+      if (failed) throw failed;
+      const pids = await driver.runningPids();
+      return pids.length >= n ? pids : null;
+    },
+    300_000,
+    0,
+  );
+  const ms = performance.now() - t0;
+  await cli;
+  return { ms, pids };
+}
+
+/** `stop all` through the CLI; ms until it returned and every child pid is gone. */
+async function timedStop(driver: Driver, pids: number[]): Promise<number> {
+  const t0 = performance.now();
+  await driver.stopAll();
+  if (!await waitGone(pids, 30_000)) throw new Error("children still alive after stop all");
+  return performance.now() - t0;
+}
+
+function memory(driver: Driver, n: number): Figures {
+  const { rssKiB, pssKiB } = memoryKiB(driver.daemonPid());
+  return { [`rss_${n}_kib`]: rssKiB, [`pss_${n}_kib`]: pssKiB };
+}
+
+/** Spawn 100, memory, idle CPU over the window, then `stop all`. */
+const spawn100: Scenario = {
+  name: "spawn100",
+  async run(driver, dir, options) {
+    await driver.launch(dir, [sleepers(100)]);
+    const { ms, pids } = await timedStart(driver, 100);
+    await sleep(1000); // let start-up work (log flushes, GC) settle before sampling
+    const figures: Figures = { spawn_100_ms: ms, ...memory(driver, 100) };
+    const pid = driver.daemonPid();
+    const before = cpuTicks(pid);
+    const t0 = performance.now();
+    await sleep(options.idleSeconds * 1000);
+    const after = cpuTicks(pid);
+    const seconds = (performance.now() - t0) / 1000;
+    if (before === null || after === null) throw new Error("daemon vanished during idle window");
+    figures.idle_cpu_100_pct = ((after - before) / CLK_TCK) / seconds * 100;
+    figures.stop_100_ms = await timedStop(driver, pids);
+    return figures;
+  },
+};
+
+/** Spawn 500, memory, and `status` through the CLI with 500 processes. */
+const spawn500: Scenario = {
+  name: "spawn500",
+  async run(driver, dir, options) {
+    await driver.launch(dir, [sleepers(500)]);
+    const { ms } = await timedStart(driver, 500);
+    await sleep(1000);
+    const figures: Figures = { spawn_500_ms: ms, ...memory(driver, 500) };
+    if (driver.tool !== "bare") {
+      const samples: number[] = [];
+      for (let i = 0; i < options.statusCalls; i++) {
+        const t0 = performance.now();
+        await driver.statusCli();
+        samples.push(performance.now() - t0);
+      }
+      figures.status_500_ms = median(samples);
+    }
+    return figures;
+  },
+};
+
+/** SIGKILL the child, time until the status API shows a new RUNNING pid; median of N crashes. */
+const crash: Scenario = {
+  name: "crash",
+  async run(driver, dir, options) {
+    await driver.launch(dir, [sleepers(1)]);
+    let { pids } = await timedStart(driver, 1);
+    const samples: number[] = [];
+    for (let i = 0; i < options.crashes; i++) {
+      const old = pids[0]!;
+      const t0 = performance.now();
+      Deno.kill(old, "SIGKILL");
+      pids = await pollUntil(
+        "respawn",
+        async () => {
+          const now = await driver.runningPids();
+          return now.length === 1 && now[0] !== old ? now : null;
+        },
+        30_000,
+        0,
+      );
+      samples.push(performance.now() - t0);
+      await sleep(150); // past PM2's min_uptime floor (100 ms), so no tool counts it unstable
+    }
+    return { respawn_ms: median(samples), respawn_max_ms: Math.max(...samples) };
+  },
+};
+
+/** One child writes `seq 1 N` (~100 MB); time until the log file holds it all, then verify. */
+const capture: Scenario = {
+  name: "capture",
+  async run(driver, dir, options) {
+    const file = `${dir}/capture.log`;
+    const expected = expectedSeqBytes(options.captureLines);
+    await driver.launch(dir, [{
+      name: "writer",
+      cmd: ["/usr/bin/seq", "1", String(options.captureLines)],
+      numprocs: 1,
+      autorestart: false,
+      stoptime: 1,
+      stdout: file,
+    }]);
+    const t0 = performance.now();
+    await driver.startAll();
+    let lastSize = -1;
+    let stableSince = performance.now();
+    await pollUntil(
+      "capture complete",
+      async () => {
+        const size = await Deno.stat(file).then((s) => s.size, () => 0);
+        if (size >= expected) return true;
+        if (size !== lastSize) [lastSize, stableSince] = [size, performance.now()];
+        // A tool that lost bytes never reaches the size: give up after 5 s without growth.
+        return performance.now() - stableSince > 5_000 && size > 0 ? true : null;
+      },
+      180_000,
+      5,
+    );
+    const ms = performance.now() - t0;
+    const check = await verifySeqFile(file, options.captureLines);
+    return {
+      capture_ms: ms,
+      capture_mb_per_s: expected / 1e6 / (ms / 1000),
+      capture_lost: check.lost,
+      capture_dup_or_reordered: check.misplaced,
+      capture_extra_bytes: check.extraBytes,
+    };
+  },
+};
+
+/** `stop all` with 100 children that ignore SIGTERM (stop timeout 1 s, then SIGKILL). */
+const stopIgnoring: Scenario = {
+  name: "stopterm",
+  async run(driver, dir) {
+    await driver.launch(dir, [sleepers(100, IGNORE_TERM)]);
+    const { pids } = await timedStart(driver, 100);
+    await sleep(300); // the shells must have reached `trap` before the stop is fair
+    return { stop_100_ignoring_term_ms: await timedStop(driver, pids) };
+  },
+};
+
+/** Every scenario, in run order. */
+export const SCENARIOS: Scenario[] = [spawn100, spawn500, crash, capture, stopIgnoring];
