@@ -55,6 +55,7 @@ export class TaskmasterDriver implements Driver {
         stoptime: p.stoptime,
         stdout: p.stdout ?? "none",
         stderr: "none",
+        logmaxbytes: 0, // no rotation, like supervisord `stdout_logfile_maxbytes=0` here
       }])),
     };
     const file = `${dir}/taskmaster.yaml`;
