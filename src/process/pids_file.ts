@@ -4,24 +4,27 @@
  */
 import type { EventHub } from "../events.ts";
 import { type Clock, sleep, systemClock, type TimerId } from "../clock.ts";
+import { readProcStats, statFields } from "./proc_fs.ts";
 
 /** Writes after a burst of changes settle, so 500 spawns cost one rewrite. */
 const DEBOUNCE_MS = 100;
 /** Poll step while waiting for an orphan to die (only at daemon start). */
 const POLL_MS = 50;
 
-/** Start time of `pid` in clock ticks since boot (/proc/PID/stat field 22), or null. */
-export function processStartTime(pid: number): string | null {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    // Fields after the command name (which may hold spaces and parens) start after the last ')'.
-    const rest = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    if (rest[0] === "Z" || rest[0] === "X") return null;
-    return rest[19] ?? null; // field 22 overall = index 19 after pid, comm
-  } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
-    throw error;
+/** Start times (clock ticks since boot, /proc/PID/stat field 22) of the live, non-zombie pids. */
+export function processStartTimes(pids: readonly number[]): Map<number, string> {
+  const starts = new Map<number, string>();
+  for (const [pid, line] of readProcStats(pids)) {
+    const fields = statFields(line);
+    if (fields[0] === "Z" || fields[0] === "X" || fields[19] === undefined) continue;
+    starts.set(pid, fields[19]);
   }
+  return starts;
+}
+
+/** Start time of one pid, or null when it is gone (or a zombie). */
+export function processStartTime(pid: number): string | null {
+  return processStartTimes([pid]).get(pid) ?? null;
 }
 
 /** The pids file of one daemon run: debounced atomic rewrites of the live children. */
@@ -52,11 +55,10 @@ export class PidsFile {
     if (this.#timer !== null) this.#clock.clearTimer(this.#timer);
     this.#timer = null;
     const lines: string[] = [];
-    for (const pid of this.#collect()) {
-      const start = processStartTime(pid);
-      if (start !== null) lines.push(`${pid} ${start}\n`);
-    }
     try {
+      for (const [pid, start] of processStartTimes(this.#collect())) {
+        lines.push(`${pid} ${start}\n`);
+      }
       if (lines.length === 0) {
         Deno.removeSync(this.#path);
         return;
@@ -89,13 +91,17 @@ export async function stopOrphans(
     if (error instanceof Deno.errors.NotFound) return 0;
     throw error;
   }
-  const targets: number[] = [];
+  const recorded = new Map<number, string>();
   for (const line of text.split("\n")) {
     const [pidText, start] = line.trim().split(" ");
     const pid = Number(pidText);
     if (!Number.isInteger(pid) || pid <= 1 || start === undefined) continue;
-    if (processStartTime(pid) === start) targets.push(pid);
+    recorded.set(pid, start);
   }
+  const current = processStartTimes([...recorded.keys()]);
+  const targets = [...recorded].filter(([pid, start]) => current.get(pid) === start).map(([pid]) =>
+    pid
+  );
   await Promise.all(targets.map((pid) => stopGroup(pid, hub, timeoutMs, clock)));
   await Deno.remove(pidsPath).catch((error) => {
     if (!(error instanceof Deno.errors.NotFound)) throw error;

@@ -3,6 +3,7 @@
  * `Deno.Command` and `Deno.kill`. Every child runs in its own session (so a child's `kill 0`
  * never reaches the daemon), with stdin piped and held by the daemon.
  */
+import { procReadable, readProcStats, statFields } from "./proc_fs.ts";
 import process from "node:process";
 import type { ProgramSpec } from "../config/types.ts";
 import type { StdioMode } from "../logs/types.ts";
@@ -204,26 +205,18 @@ export function needsContinue(signal: SignalName | Deno.Signal): boolean {
   return signal !== "SIGKILL" && signal !== "SIGCONT" && signal !== "SIGSTOP";
 }
 
-/** True when /proc lists a non-zombie process whose process group is `pgid`. */
+/**
+ * True when /proc lists a non-zombie process whose process group is `pgid`. Without /proc
+ * access (explicit `--allow-*` flags) it trusts kill(0), which already said the group exists:
+ * zombie leftovers then wait out `stoptime` instead of being recognised at once.
+ */
 export function groupHasLiveMember(pgid: number): boolean {
-  let entries: Iterable<Deno.DirEntry>;
-  try {
-    entries = Deno.readDirSync("/proc");
-  } catch (error) {
-    // No /proc: trust kill(0), which already said the group exists.
-    console.error(`taskmasterd: cannot read /proc: ${String(error)}`);
-    return true;
-  }
-  for (const entry of entries) {
+  if (!procReadable()) return true;
+  for (const entry of Deno.readDirSync("/proc")) {
     if (!/^\d+$/.test(entry.name)) continue;
-    let stat: string;
-    try {
-      stat = Deno.readTextFileSync(`/proc/${entry.name}/stat`);
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) continue; // exited while we looked
-      throw error;
-    }
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    const line = readProcStats([Number(entry.name)]).get(Number(entry.name));
+    if (line === undefined) continue; // exited while we looked
+    const fields = statFields(line);
     if (fields[2] === String(pgid) && fields[0] !== "Z" && fields[0] !== "X") return true;
   }
   return false;
