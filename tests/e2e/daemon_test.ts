@@ -3,7 +3,12 @@
  * invalid reload, SIGTERM shutdown, second daemon refused, orphans of a SIGKILLed daemon.
  */
 import assert from "node:assert/strict";
-import { runDaemonCommand, startDaemon, writeTempConfig } from "../helpers/daemon_harness.ts";
+import {
+  daemonTaskFlags,
+  runDaemonCommand,
+  startDaemon,
+  writeTempConfig,
+} from "../helpers/daemon_harness.ts";
 import { pidAlive, waitFor } from "../helpers/wait_for.ts";
 
 interface Proc {
@@ -184,3 +189,30 @@ async function assertGone(path: string): Promise<void> {
   }
   throw new Error(`${path} still exists`);
 }
+
+Deno.test("deno task daemon's explicit permissions suffice: spawn, pids file, stop", async () => {
+  const flags = await daemonTaskFlags();
+  assert.ok(!flags.includes("-A") && !flags.includes("--allow-all"), `flags: ${flags}`);
+  const daemon = await startDaemon(
+    config(`  a:\n    cmd: ${SLEEP}\n    starttime: 0\n    numprocs: 2\n`),
+    { flags },
+  );
+  try {
+    const s = await waitRunning(daemon, ["a:0", "a:1"]);
+    const pids = [...s.values()].map((p) => p.pid!);
+    // The pids file needs /proc start times, which Deno gates behind -A: the fallback must work.
+    await waitFor(
+      () =>
+        Deno.readTextFile(`${daemon.dir}/taskmasterd.pids`).then((t) =>
+          pids.every((pid) => new RegExp(`^${pid} \\d+$`, "m").test(t))
+        ),
+      { what: "pids file lists both children with start times" },
+    );
+    const stopped = await daemon.call("stop", { names: ["all"] });
+    assert.ok(stopped.ok, JSON.stringify(stopped));
+    for (const pid of pids) assert.equal(pidAlive(pid), false);
+    assert.deepEqual(daemon.lines.filter((l) => /internal|NotCapable/.test(l)), []);
+  } finally {
+    await daemon.stop();
+  }
+});

@@ -48,7 +48,13 @@ export async function writeTempConfig(text: string): Promise<{ dir: string; conf
 /** Starts `taskmasterd -c DIR/taskmaster.yaml` and waits until its socket answers. */
 export async function startDaemon(
   configText: string,
-  options: { dir?: string; socketName?: string; waitReady?: boolean } = {},
+  options: {
+    dir?: string;
+    socketName?: string;
+    waitReady?: boolean;
+    /** Deno permission flags for the daemon (default `-A`). */
+    flags?: string[];
+  } = {},
 ): Promise<DaemonHandle> {
   let dir = options.dir;
   let configPath: string;
@@ -60,7 +66,7 @@ export async function startDaemon(
   }
   const socket = `${dir}/${options.socketName ?? "taskmasterd.sock"}`;
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", MAIN_TS, "-c", configPath],
+    args: ["run", ...(options.flags ?? ["-A"]), MAIN_TS, "-c", configPath],
     cwd: dir,
     stdin: "null",
     stdout: "piped",
@@ -192,4 +198,11 @@ export async function runDaemonCommand(
     stdout: decoder.decode(output.stdout),
     stderr: decoder.decode(output.stderr),
   };
+}
+
+/** The permission flags of `deno task daemon` as written in deno.json. */
+export async function daemonTaskFlags(): Promise<string[]> {
+  const denoJson = JSON.parse(await Deno.readTextFile(`${ROOT}deno.json`));
+  const task: string = denoJson.tasks.daemon;
+  return task.split(/\s+/).filter((word) => word.startsWith("--allow-") || word === "-A");
 }
