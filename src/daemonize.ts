@@ -12,6 +12,16 @@ const READY_TIMEOUT_MS = 15_000;
 
 /** Spawns the detached daemon and waits for its socket; resolves with the exit code for `-d`. */
 export async function daemonize(argv: readonly string[], socket: string): Promise<number> {
+  // Without this, the live socket of the daemon already running would count as our copy being
+  // ready (exit 0) while the copy itself refuses to start.
+  if (await probeSocket(socket) === "live") {
+    Deno.stderr.writeSync(
+      new TextEncoder().encode(
+        `taskmasterd: another taskmasterd is already running on ${socket}\n`,
+      ),
+    );
+    return 1;
+  }
   const rest = argv.filter((arg) => arg !== "-d" && arg !== "--daemonize");
   const child = new Deno.Command(Deno.execPath(), {
     args: [...selfInvocation(), ...rest],
