@@ -16,6 +16,7 @@ import { createControlHandler } from "./server/control.ts";
 import { listenUnix, probeSocket } from "./server/unix_listener.ts";
 import { Alerter } from "./alerts/alerter.ts";
 import { WebListener } from "./web_listener.ts";
+import { ProtocolError } from "./protocol/errors.ts";
 import { installCrashGuards } from "./crash_guards.ts";
 
 /** How the daemon runs: in the foreground it also writes the event log to stderr. */
@@ -49,7 +50,6 @@ export async function runDaemon(config: Config, options: DaemonOptions): Promise
     files,
   });
   const removeGuards = installCrashGuards(hub);
-  let logLossBytes = 0;
   let supervisor: Supervisor | null = null;
   const alerter = new Alerter(hub, {
     spec: () => {
@@ -72,7 +72,6 @@ export async function runDaemon(config: Config, options: DaemonOptions): Promise
           files,
           hooks: {
             onLoss: (loss) => {
-              logLossBytes += loss.bytes;
               hub.emit("WARN", "log-loss", { process: loss.process, program: spec.name }, {
                 stream: loss.stream,
                 bytes: loss.bytes,
@@ -93,11 +92,16 @@ export async function runDaemon(config: Config, options: DaemonOptions): Promise
       }
       void web.apply(supervisor!, next.daemon.http);
     },
-    alertTest: () => alerter.test(),
+    // The API promises ALERT_FAILED (exit 1, one line), not an INTERNAL error with a stack trace.
+    alertTest: () =>
+      alerter.test().catch((error) => {
+        throw new ProtocolError("ALERT_FAILED", errorText(error));
+      }),
+    // logLossBytes comes from the supervisor (every output's running total): the onLoss hook
+    // fires once per loss episode with only its first chunk, so it cannot count bytes.
     extraInfo: () => ({
       httpUrl: web.url,
       httpError: web.error,
-      logLossBytes,
       alerts: { ...alerter.stats },
     }),
   });
@@ -160,8 +164,10 @@ export async function runDaemon(config: Config, options: DaemonOptions): Promise
   await stopping;
   for (const [signal, handler] of signalHandlers) Deno.removeSignalListener(signal, handler);
   await web.close();
-  await control.close();
+  // Before the control socket: closing the alerter aborts a pending `alert test` to a stalled
+  // SMTP server, whose request would otherwise hold the socket's shutdown for the SMTP timeout.
   await alerter.close();
+  await control.close();
   hub.emit("INFO", "daemon-stop", null, { phase: "end" });
   await eventLog.close();
   await files.closeAll();
