@@ -1,0 +1,113 @@
+/**
+ * Alerts through the real daemon and a real SMTP sink on loopback: a program that can never
+ * start sends exactly one `fatal` mail naming it; `taskmasterctl alert test` exits 0 and a mail
+ * arrives; with SMTP down `alert test` exits 1 with a clear message while `status` stays fast,
+ * also while a stalled SMTP server holds a test mail (SPEC §11, §13 "Alerts").
+ */
+import assert from "node:assert/strict";
+import { FIXTURES_BIN, startDaemon } from "../helpers/daemon_harness.ts";
+import { waitFor } from "../helpers/wait_for.ts";
+import { closedPort, startSink, startStalledServer } from "../integration/alerts/smtp_sink.ts";
+import { CTL } from "../integration/ctl/harness.ts";
+import { ctlAt, waitStates } from "./lib/e2e_helpers.ts";
+
+function config(smtpPort: number): string {
+  return `taskmaster:
+  http: false
+  email: ops@example.test
+  smtp: { host: 127.0.0.1, port: ${smtpPort}, secure: false, from: tm@example.test }
+  alerts: { batch-window: 0.3 }
+programs:
+  ok:
+    cmd: ${FIXTURES_BIN}/forever
+    starttime: 0
+  doomed:
+    cmd: /nonexistent/x
+    startretries: 0
+`;
+}
+
+/** SIGKILLs a child that may have exited already (it got its answer). */
+function killQuietly(child: Deno.ChildProcess): void {
+  try {
+    child.kill("SIGKILL");
+  } catch (error) {
+    if (!(error instanceof TypeError)) throw error;
+  }
+}
+
+/** Milliseconds one `status` round trip takes through taskmasterctl. */
+async function timedStatus(daemon: Awaited<ReturnType<typeof startDaemon>>): Promise<number> {
+  const t0 = performance.now();
+  const run = await ctlAt(daemon, ["status"]);
+  assert.equal(run.code, 0, run.stderr);
+  return performance.now() - t0;
+}
+
+Deno.test("e2e alerts: one fatal mail via SMTP; alert test succeeds, then fails clearly when SMTP is down", async () => {
+  const sink = await startSink();
+  const stalled = startStalledServer();
+  const daemon = await startDaemon(config(sink.port));
+  try {
+    await waitStates(daemon, { ok: "RUNNING", doomed: "FATAL" });
+    const fatal = await waitFor(() => sink.mails[0], { what: "fatal mail at the sink" });
+    assert.deepEqual(fatal.rcptTo, ["ops@example.test"]);
+    const subject = fatal.parsed.subject ?? "";
+    assert.match(subject, /^\[taskmaster \S+\] /);
+    assert.match(subject, /\bfatal\b/);
+    assert.match(subject, /\bdoomed\b/);
+    assert.doesNotMatch(subject, /[\r\n]/);
+    assert.match(fatal.parsed.text ?? "", /doomed/);
+    await daemon.waitLine(/ - alert-sent /);
+
+    const test = await ctlAt(daemon, ["alert", "test"]);
+    assert.equal(test.code, 0, test.stdout + test.stderr);
+    assert.match(test.stdout, /alert sent: 250/);
+    await waitFor(() => sink.mails.length === 2, { what: "test mail at the sink" });
+    assert.doesNotMatch(sink.mails[1]!.parsed.subject ?? "", /\bfatal\b/);
+    assert.equal(
+      sink.mails.filter((m) => /\bfatal\b/.test(m.parsed.subject ?? "")).length,
+      1,
+      "exactly one fatal mail",
+    );
+
+    // SMTP down: smtp applies live on reload.
+    await daemon.writeConfig(config(closedPort()));
+    assert.equal((await ctlAt(daemon, ["reload"])).code, 0);
+    const down = await ctlAt(daemon, ["alert", "test"]);
+    assert.equal(down.code, 1, down.stdout + down.stderr);
+    assert.match(down.stderr, /test mail to 127\.0\.0\.1:\d+ failed: .*(refused|ECONNREFUSED)/i);
+    assert.equal(down.stderr.trim().split("\n").length, 1, "one clear line");
+    await daemon.waitLine(/ - alert-failed .*kind=test/);
+    assert.ok(await timedStatus(daemon) < 1000, "status answers fast");
+
+    // A server that never greets: the test mail hangs in the background, status does not.
+    await daemon.writeConfig(config(stalled.port));
+    assert.equal((await ctlAt(daemon, ["reload"])).code, 0);
+    const pending = new Deno.Command(Deno.execPath(), {
+      args: ["run", "-A", CTL, "-s", daemon.socket, "alert", "test"],
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).spawn();
+    try {
+      await waitFor(() => stalled.connections() > 0, { what: "test mail connecting" });
+      const ms = await timedStatus(daemon);
+      assert.ok(ms < 1000, `status took ${ms} ms while SMTP stalls`);
+      // Shutdown does not wait for the stalled test mail's 10 s SMTP timeout.
+      const t0 = performance.now();
+      Deno.kill(daemon.child.pid, "SIGTERM");
+      assert.equal((await daemon.status).code, 0);
+      const stopMs = performance.now() - t0;
+      assert.ok(stopMs < 3000, `shutdown took ${stopMs} ms with a test mail pending`);
+    } finally {
+      killQuietly(pending);
+      await pending.status;
+    }
+    assert.deepEqual(daemon.lines.filter((l) => /internal error/.test(l)), [], "no INTERNAL");
+  } finally {
+    await daemon.stop();
+    await stalled.close();
+    await sink.close();
+  }
+});
