@@ -71,6 +71,14 @@ Deno.test("e2e alerts: one fatal mail via SMTP; alert test succeeds, then fails 
       "exactly one fatal mail",
     );
 
+    // A failed reload is an alert too (its batch window is still the short one).
+    await daemon.writeConfig("programs:\n  a:\n    cmd: [unterminated\n");
+    const failed = await ctlAt(daemon, ["reload"]);
+    assert.equal(failed.code, 1, failed.stdout + failed.stderr);
+    const reloadMail = await waitFor(() => sink.mails[2], { what: "reload-failed mail" });
+    assert.match(reloadMail.parsed.subject ?? "", /\breload-failed\b/);
+    assert.match(reloadMail.parsed.text ?? "", /taskmaster\.yaml/);
+
     // SMTP down: smtp applies live on reload.
     await daemon.writeConfig(config(closedPort()));
     assert.equal((await ctlAt(daemon, ["reload"])).code, 0);
