@@ -12,7 +12,9 @@ export function daemonConfig(programs: string, taskmaster = ""): string {
 }
 
 /** Status of every process, by name. */
-export async function statusMap(daemon: DaemonHandle): Promise<Map<string, ProcessStatus>> {
+export async function statusMap(
+  daemon: Pick<DaemonHandle, "call">,
+): Promise<Map<string, ProcessStatus>> {
   const reply = await daemon.call("status", {});
   if (!reply.ok) throw new Error(`status failed: ${JSON.stringify(reply)}`);
   return new Map((reply.result as ProcessStatus[]).map((p) => [p.name, p]));
@@ -20,7 +22,7 @@ export async function statusMap(daemon: DaemonHandle): Promise<Map<string, Proce
 
 /** Waits until process `name` is in one of `states`; returns its status. */
 export async function waitState(
-  daemon: DaemonHandle,
+  daemon: Pick<DaemonHandle, "call">,
   name: string,
   states: readonly string[],
   timeoutMs = 10_000,
