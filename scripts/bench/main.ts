@@ -3,7 +3,8 @@
  * same run, tools alternating within each repetition. Writes docs/benchmarks.md and
  * docs/benchmarks.json. Installs nothing (see install_peers.sh); a missing peer is skipped.
  *
- * Flags: --quick (1 repetition, 5 s idle window, 3 status calls, 10 crashes), --reps N,
+ * Flags: --quick (1 repetition, 5 s idle window, 3 status calls, 10 crashes; ~3 min), --reps N
+ * (default 2),
  * --idle S, --tools a,b, --scenarios a,b, --out DIR (default docs), --root DIR (Taskmaster repo).
  */
 import { parseArgs } from "node:util";
@@ -35,7 +36,7 @@ async function main(): Promise<number> {
     },
   });
   const quick = values.quick ?? false;
-  const reps = Number(values.reps ?? (quick ? 1 : 3));
+  const reps = Number(values.reps ?? (quick ? 1 : 2)); // 2 reps: the full bench takes ~13 min
   const options: ScenarioOptions = {
     idleSeconds: Number(values.idle ?? (quick ? 5 : 30)),
     statusCalls: quick ? 3 : 5,
