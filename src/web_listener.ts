@@ -32,7 +32,9 @@ export class WebListener {
 
   /** Binds (or re-binds) for `spec`; `null` turns the page off. Never rejects. */
   async apply(api: SupervisorApi, spec: HttpSpec | null): Promise<void> {
-    if (this.#applied && sameSpec(this.#spec, spec) && (this.#server || this.#error)) return;
+    // An unchanged spec keeps a running listener; after a bind error it is retried, so freeing
+    // the port and reloading brings the page back without a daemon restart.
+    if (this.#applied && sameSpec(this.#spec, spec) && (this.#server || spec === null)) return;
     this.#applied = true;
     this.#spec = spec;
     await this.close();

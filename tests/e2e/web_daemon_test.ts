@@ -148,6 +148,7 @@ programs:
 Deno.test("e2e web: a taken port is an http-error, not a reason to die; a reload can re-bind", async () => {
   const blocker = Deno.listen({ hostname: "127.0.0.1", port: 0 });
   const port = (blocker.addr as Deno.NetAddr).port;
+  let blockerOpen = true;
   const config = (p: number) =>
     `taskmaster:\n  http: { host: 127.0.0.1, port: ${p} }\nprograms:\n` +
     `  a:\n    cmd: ${FIXTURES_BIN}/forever\n    starttime: 0\n`;
@@ -165,16 +166,27 @@ Deno.test("e2e web: a taken port is an http-error, not a reason to die; a reload
     const human = await ctlAt(daemon, ["info"]);
     assert.match(human.stdout, /http|web/i);
 
-    await daemon.writeConfig(config(0));
-    const from = daemon.lines.length;
+    // The port is freed: a reload of the unchanged config retries the bind.
+    blocker.close();
+    blockerOpen = false;
+    let from = daemon.lines.length;
     assert.equal((await ctlAt(daemon, ["reload"])).code, 0);
     await daemon.waitLine(/http: listening on /, { fromLine: from });
     const after = JSON.parse((await ctlAt(daemon, ["info", "--json"])).stdout);
     assert.equal(after.httpError, null);
+    assert.equal(after.httpUrl, `http://127.0.0.1:${port}`);
     const res = await fetch(`${after.httpUrl}/api/status`);
     assert.deepEqual((await res.json()).map((p: { name: string }) => p.name), ["a"]);
+
+    // A changed http section re-binds.
+    await daemon.writeConfig(config(0));
+    from = daemon.lines.length;
+    assert.equal((await ctlAt(daemon, ["reload"])).code, 0);
+    const url = await webUrlOf(daemon, from);
+    assert.notEqual(url, after.httpUrl);
+    await (await fetch(`${url}/api/status`)).body?.cancel();
   } finally {
     await daemon.stop();
-    blocker.close();
+    if (blockerOpen) blocker.close();
   }
 });

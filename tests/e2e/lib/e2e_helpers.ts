@@ -56,9 +56,9 @@ export async function waitStates(
   }
 }
 
-/** The URL the daemon's web page listens on, from its `http: listening on URL` log line. */
-export async function webUrlOf(daemon: DaemonHandle): Promise<string> {
-  const line = await daemon.waitLine(/http: listening on http:\/\/\S+?"/);
+/** The web page's URL from the first `http: listening on URL` log line after `fromLine`. */
+export async function webUrlOf(daemon: DaemonHandle, fromLine = 0): Promise<string> {
+  const line = await daemon.waitLine(/http: listening on http:\/\/\S+?"/, { fromLine });
   const url = line.match(/http: listening on (http:\/\/[^"\s]+)/)?.[1];
   if (!url) throw new Error(`no URL in ${line}`);
   return url;
