@@ -2,7 +2,7 @@
  * The controller's command actions: each calls the daemon through the client, prints human or
  * `--json` output, and sets the session's exit code (SPEC §4, §13 "Exit codes").
  */
-import type { ActionResult, LogEvent } from "../src/protocol/types.ts";
+import type { ActionResult, LogEvent, ProcessStatus } from "../src/protocol/types.ts";
 import { VERSION } from "../src/protocol/version.ts";
 import { formatEvent } from "../src/protocol/event_format.ts";
 import { checkReachable, type ControlClient } from "./client.ts";
@@ -13,7 +13,27 @@ import { startSpinner } from "./spinner.ts";
 
 /** `status [NAME…]`. */
 export async function cmdStatus(s: Session, names: string[], json: boolean): Promise<void> {
-  const list = await (await s.client()).call("status", { names });
+  const client = await s.client();
+  let list: ProcessStatus[];
+  try {
+    list = await client.call("status", { names });
+  } catch (error) {
+    // Each NAME is handled on its own (SPEC §13): with an unknown one among several, still
+    // show the known ones, report each unknown one, and end with exit 1.
+    if (!(error instanceof CtlError) || error.exitCode !== EXIT.failed || names.length < 2) {
+      throw error;
+    }
+    list = [];
+    for (const name of names) {
+      try {
+        list.push(...await client.call("status", { names: [name] }));
+      } catch (one) {
+        if (!(one instanceof CtlError) || one.exitCode !== EXIT.failed) throw one;
+        s.err(one.message);
+        s.exitCode = EXIT.failed;
+      }
+    }
+  }
   s.out(json ? JSON.stringify(list, null, 2) + "\n" : renderStatus(list, s.paint));
 }
 

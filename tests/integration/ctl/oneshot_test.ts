@@ -45,9 +45,13 @@ Deno.test("taskmasterctl status: table, --json before or after, exact array, exi
 
     const unknown = await ctl([...s, "status", "nope", "web"]);
     assertEquals(unknown.code, 1);
-    assertEquals(unknown.stdout, "");
+    assertMatch(unknown.stdout, /^web:0 /m); // known names are still shown
+    assertEquals(unknown.stdout.includes("nope"), false);
     assertEquals(unknown.stderr.trim().split("\n").length, 1);
     assertMatch(unknown.stderr, /no such process: nope/);
+    const alone = await ctl([...s, "status", "nope"]);
+    assertEquals(alone.code, 1);
+    assertEquals(alone.stdout, "");
   });
 });
 
