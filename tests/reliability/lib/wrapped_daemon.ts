@@ -27,7 +27,7 @@ export interface WrappedDaemon {
 export interface WrapOptions {
   wrap?: (daemonArgv: string[]) => string[];
   env?: Record<string, string>;
-  /** Extra directory to remove at stop (besides the config dir). */
+  /** How long to wait for the socket to answer (default 15 s). */
   readyTimeoutMs?: number;
 }
 
