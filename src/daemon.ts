@@ -38,10 +38,10 @@ export async function runDaemon(config: Config, options: DaemonOptions): Promise
     return 1;
   }
   const hub = new EventHub();
-  const files = new FileRegistry({
-    onError: (path, error) =>
-      hub.emit("WARN", "log-loss", null, { path, reason: errorText(error) }),
-  });
+  // No registry-level error hook: a failing child log is reported once per episode by its
+  // process output (`log-loss` with process, stream and bytes), the event log by its writer,
+  // and an unopenable file as the program's spawn error. A second report would double alerts.
+  const files = new FileRegistry();
   const eventLog = new EventLogWriter(hub, {
     path: config.daemon.logfile,
     maxBytes: config.daemon.logmaxbytes,
