@@ -2,6 +2,7 @@
  * `taskmasterd.pids`: pid and kernel start time of every live child, so the next daemon run can
  * stop what a SIGKILLed predecessor left behind (SPEC §13 "After a SIGKILL of the daemon").
  */
+import type { SignalName } from "../config/types.ts";
 import type { EventHub } from "../events.ts";
 import { type Clock, sleep, systemClock, type TimerId } from "../clock.ts";
 import { readProcStats, statFields } from "./proc_fs.ts";
@@ -27,15 +28,23 @@ export function processStartTime(pid: number): string | null {
   return processStartTimes([pid]).get(pid) ?? null;
 }
 
+/** One live child as recorded: how the next run must stop it if this run dies. */
+export interface ChildRecord {
+  readonly pid: number;
+  /** The program's stop signal and stoptime (defaults: SIGTERM and the caller's timeout). */
+  readonly stopsignal?: SignalName;
+  readonly stoptimeMs?: number;
+}
+
 /** The pids file of one daemon run: debounced atomic rewrites of the live children. */
 export class PidsFile {
   #path: string;
-  #collect: () => number[];
+  #collect: () => ChildRecord[];
   #clock: Clock;
   #timer: TimerId | null = null;
 
-  /** @param collect returns the pids of every child the daemon currently holds. */
-  constructor(path: string, collect: () => number[], clock: Clock = systemClock) {
+  /** @param collect returns every child the daemon currently holds. */
+  constructor(path: string, collect: () => ChildRecord[], clock: Clock = systemClock) {
     this.#path = path;
     this.#collect = collect;
     this.#clock = clock;
@@ -56,8 +65,15 @@ export class PidsFile {
     this.#timer = null;
     const lines: string[] = [];
     try {
-      for (const [pid, start] of processStartTimes(this.#collect())) {
-        lines.push(`${pid} ${start}\n`);
+      const children = this.#collect();
+      const starts = processStartTimes(children.map((child) => child.pid));
+      for (const child of children) {
+        const start = starts.get(child.pid);
+        if (start === undefined) continue;
+        const policy = child.stopsignal === undefined
+          ? ""
+          : ` ${child.stopsignal} ${Math.round(child.stoptimeMs ?? 0)}`;
+        lines.push(`${child.pid} ${start}${policy}\n`);
       }
       if (lines.length === 0) {
         Deno.removeSync(this.#path);
@@ -75,8 +91,8 @@ export class PidsFile {
 
 /**
  * At daemon start: stops every process group the previous run recorded whose leader still has
- * the recorded start time (SIGTERM, SIGKILL after `timeoutMs`), logs `orphan-stopped` for each,
- * then removes the file. Resolves with the number of groups stopped.
+ * the recorded start time (its program's stop signal, SIGKILL after its stoptime — SIGTERM and
+ * `timeoutMs` for entries without them), logs `orphan-stopped` for each, then removes the file. Resolves with the number of groups stopped.
  */
 export async function stopOrphans(
   pidsPath: string,
@@ -91,38 +107,61 @@ export async function stopOrphans(
     if (error instanceof Deno.errors.NotFound) return 0;
     throw error;
   }
-  const recorded = new Map<number, string>();
+  const recorded = new Map<number, { start: string; signal: Deno.Signal; ms: number }>();
   for (const line of text.split("\n")) {
-    const [pidText, start] = line.trim().split(" ");
+    const [pidText, start, signal, ms] = line.trim().split(" ");
     const pid = Number(pidText);
     if (!Number.isInteger(pid) || pid <= 1 || start === undefined) continue;
-    recorded.set(pid, start);
+    recorded.set(pid, {
+      start,
+      signal: isStopSignal(signal) ? signal : "SIGTERM",
+      ms: ms !== undefined && Number.isFinite(Number(ms)) ? Number(ms) : timeoutMs,
+    });
   }
   const current = processStartTimes([...recorded.keys()]);
-  const targets = [...recorded].filter(([pid, start]) => current.get(pid) === start).map(([pid]) =>
-    pid
+  const targets = [...recorded].filter(([pid, r]) => current.get(pid) === r.start);
+  await Promise.all(
+    targets.map(([pid, r]) => stopGroup(pid, hub, { signal: r.signal, timeoutMs: r.ms }, clock)),
   );
-  await Promise.all(targets.map((pid) => stopGroup(pid, hub, timeoutMs, clock)));
   await Deno.remove(pidsPath).catch((error) => {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
   });
   return targets.length;
 }
 
-async function stopGroup(pid: number, hub: EventHub, timeoutMs: number, clock: Clock) {
+async function stopGroup(
+  pid: number,
+  hub: EventHub,
+  how: { signal: Deno.Signal; timeoutMs: number },
+  clock: Clock,
+) {
   const start = processStartTime(pid);
-  signal(pid, "SIGTERM");
+  signal(pid, how.signal);
   signal(pid, "SIGCONT");
-  const deadline = clock.now() + timeoutMs;
+  const deadline = clock.now() + how.timeoutMs;
   while (processStartTime(pid) === start && start !== null && clock.now() < deadline) {
     await sleep(clock, POLL_MS).done;
   }
-  let how = "SIGTERM";
+  let used: Deno.Signal = how.signal;
   if (start !== null && processStartTime(pid) === start) {
     signal(pid, "SIGKILL");
-    how = "SIGKILL";
+    used = "SIGKILL";
   }
-  hub.emit("WARN", "orphan-stopped", null, { pid, signal: how });
+  hub.emit("WARN", "orphan-stopped", null, { pid, signal: used });
+}
+
+const STOP_SIGNALS: readonly string[] = [
+  "SIGTERM",
+  "SIGINT",
+  "SIGQUIT",
+  "SIGHUP",
+  "SIGKILL",
+  "SIGUSR1",
+  "SIGUSR2",
+];
+
+function isStopSignal(value: string | undefined): value is SignalName {
+  return value !== undefined && STOP_SIGNALS.includes(value);
 }
 
 function signal(pid: number, sig: Deno.Signal): void {

@@ -17,7 +17,7 @@ import type {
 import { API_VERSION, VERSION } from "../protocol/version.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import { denoSpawner, type Spawner } from "../process/spawner.ts";
-import { PidsFile } from "../process/pids_file.ts";
+import { type ChildRecord, PidsFile } from "../process/pids_file.ts";
 import type { SupervisorApi } from "./api.ts";
 import { Instance } from "./instance.ts";
 import { Program } from "./program.ts";
@@ -244,8 +244,12 @@ export class Supervisor implements SupervisorApi {
       }));
   }
 
-  #childPids(): number[] {
-    return this.instances().flatMap((i) => i.childPid ?? []);
+  #childPids(): ChildRecord[] {
+    return this.instances().flatMap((i) =>
+      i.childPid === null
+        ? []
+        : [{ pid: i.childPid, stopsignal: i.spec.stopsignal, stoptimeMs: i.spec.stoptime * 1000 }]
+    );
   }
 
   /** Instances addressed by one name, or null when the name is unknown. */

@@ -200,11 +200,12 @@ Deno.test("deno task daemon's explicit permissions suffice: spawn, pids file, st
   try {
     const s = await waitRunning(daemon, ["a:0", "a:1"]);
     const pids = [...s.values()].map((p) => p.pid!);
-    // The pids file needs /proc start times, which Deno gates behind -A: the fallback must work.
+    // The pids file needs /proc start times, which Deno gates behind -A: the fallback must work;
+    // each line also carries the stop policy the next run uses (default TERM, stoptime 10 s).
     await waitFor(
       () =>
         Deno.readTextFile(`${daemon.dir}/taskmasterd.pids`).then((t) =>
-          pids.every((pid) => new RegExp(`^${pid} \\d+$`, "m").test(t))
+          pids.every((pid) => new RegExp(`^${pid} \\d+ SIGTERM 10000$`, "m").test(t))
         ),
       { what: "pids file lists both children with start times" },
     );

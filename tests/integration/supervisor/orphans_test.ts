@@ -19,7 +19,7 @@ Deno.test("stopOrphans() stops recorded children whose start time matches, then 
   const stubborn = spawn([bin("ignore_term")]);
   const pids = [plain.pid, stubborn.pid];
   try {
-    const file = new PidsFile(path, () => pids);
+    const file = new PidsFile(path, () => pids.map((pid) => ({ pid })));
     file.flush();
     const text = await Deno.readTextFile(path);
     assert.equal(text.trim().split("\n").length, 2);
