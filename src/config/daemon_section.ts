@@ -36,9 +36,19 @@ export interface DaemonSection {
   readonly global: GlobalIdentity;
 }
 
+/** Where the secrets of a config came from: env variable names, and key paths written inline. */
+interface SecretSources {
+  readonly env: Set<string>;
+  readonly literal: string[];
+}
+
 /** A string, or `{ env: NAME }` resolved from the daemon's environment (name recorded). */
-function readSecret(ctx: Ctx, e: Entry, secretEnv: Set<string>): string | undefined {
-  if (!isMap(e.value)) return readString(ctx, e);
+function readSecret(ctx: Ctx, e: Entry, secrets: SecretSources): string | undefined {
+  if (!isMap(e.value)) {
+    const value = readString(ctx, e);
+    if (value !== undefined) secrets.literal.push(e.path);
+    return value;
+  }
   const before = ctx.errors.count;
   const m = readMap(ctx, e.value, e.path, SECRET_REF_KEYS);
   const ref = m?.get("env");
@@ -64,7 +74,7 @@ function readSecret(ctx: Ctx, e: Entry, secretEnv: Set<string>): string | undefi
     ctx.errors.at(ref.offset, ref.path, `environment variable ${name} is not set`);
     return undefined;
   }
-  secretEnv.add(name);
+  secrets.env.add(name);
   return value;
 }
 
@@ -88,7 +98,7 @@ function readEmail(ctx: Ctx, e: Entry | undefined): string[] {
   return out;
 }
 
-function readHttp(ctx: Ctx, e: Entry | undefined, secretEnv: Set<string>): HttpSpec | null {
+function readHttp(ctx: Ctx, e: Entry | undefined, secrets: SecretSources): HttpSpec | null {
   if (e !== undefined && isScalar(e.value) && typeof e.value.value === "boolean") {
     return e.value.value ? { ...HTTP_DEFAULTS, token: null } : null;
   }
@@ -101,7 +111,7 @@ function readHttp(ctx: Ctx, e: Entry | undefined, secretEnv: Set<string>): HttpS
   const tokenE = m.get("token");
   const host = hostE ? readString(ctx, hostE) ?? HTTP_DEFAULTS.host : HTTP_DEFAULTS.host;
   const port = portE ? readInt(ctx, portE, 0, 65535) ?? HTTP_DEFAULTS.port : HTTP_DEFAULTS.port;
-  const token = tokenE ? readSecret(ctx, tokenE, secretEnv) ?? null : null;
+  const token = tokenE ? readSecret(ctx, tokenE, secrets) ?? null : null;
   if (hostE && !isLoopbackHost(host) && tokenE === undefined) {
     ctx.errors.at(
       hostE.offset,
@@ -112,7 +122,7 @@ function readHttp(ctx: Ctx, e: Entry | undefined, secretEnv: Set<string>): HttpS
   return { host, port, token };
 }
 
-function readSmtp(ctx: Ctx, e: Entry | undefined, secretEnv: Set<string>): SmtpSpec {
+function readSmtp(ctx: Ctx, e: Entry | undefined, secrets: SecretSources): SmtpSpec {
   const m = e === undefined || isNullNode(e.value)
     ? new Map<string, Entry>()
     : readMap(ctx, e.value, e.path, SMTP_KEYS, e.offset) ?? new Map<string, Entry>();
@@ -133,7 +143,7 @@ function readSmtp(ctx: Ctx, e: Entry | undefined, secretEnv: Set<string>): SmtpS
     port: portE ? readInt(ctx, portE, 1, 65535) ?? SMTP_DEFAULTS.port : SMTP_DEFAULTS.port,
     secure: bool("secure", SMTP_DEFAULTS.secure),
     user: str("user"),
-    password: passE ? readSecret(ctx, passE, secretEnv) ?? null : null,
+    password: passE ? readSecret(ctx, passE, secrets) ?? null : null,
     from: str("from") ?? `taskmaster@${ctx.host.hostname}`,
     tlsverify: bool("tlsverify", SMTP_DEFAULTS.tlsverify),
   };
@@ -166,7 +176,7 @@ export function readDaemonSection(
   const m = entry === undefined || isNullNode(entry.value)
     ? new Map<string, Entry>()
     : readMap(ctx, entry.value, entry.path, DAEMON_KEYS, entry.offset) ?? new Map<string, Entry>();
-  const secretEnv = new Set<string>();
+  const secrets: SecretSources = { env: new Set<string>(), literal: [] };
   const logfileE = m.get("logfile");
   const logfile = logfileE ? readString(ctx, logfileE) : undefined;
   const socketE = m.get("socket");
@@ -192,10 +202,11 @@ export function readDaemonSection(
       : DEFAULT_LOGBACKUPS,
     email: readEmail(ctx, m.get("email")),
     socket,
-    http: readHttp(ctx, m.get("http"), secretEnv),
-    smtp: readSmtp(ctx, m.get("smtp"), secretEnv),
+    http: readHttp(ctx, m.get("http"), secrets),
+    smtp: readSmtp(ctx, m.get("smtp"), secrets),
     alerts: readAlerts(ctx, m.get("alerts")),
-    secretEnv: [...secretEnv].sort(),
+    secretEnv: [...secrets.env].sort(),
+    literalSecrets: secrets.literal,
   };
   const global: GlobalIdentity = {
     user: uidE ? readUser(ctx, uidE) ?? null : null,

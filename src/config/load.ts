@@ -120,9 +120,11 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
   const errors = new ErrorCollector(file, null);
   let absPath: string;
   let text: string;
+  let mode: number | null = null;
   try {
     absPath = absoluteOf(file);
     const info = await Deno.stat(file);
+    mode = info.mode;
     if (!info.isFile) {
       errors.file("not a regular file");
       return failed(errors);
@@ -141,7 +143,24 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     errors.file(describeReadError(e));
     return failed(errors);
   }
-  return parseConfigText(text, file, absPath, opts);
+  const result = parseConfigText(text, file, absPath, opts);
+  return result.ok ? refuseExposedSecrets(result.config, mode) : result;
+}
+
+/**
+ * A password or token written inline must not be readable by others (as ssh does for keys):
+ * refuse the file rather than run with a secret every local user can read (RELIABILITY S10).
+ */
+function refuseExposedSecrets(config: Config, mode: number | null): LoadResult {
+  const inline = config.daemon.literalSecrets;
+  if (inline.length === 0 || mode === null || (mode & 0o077) === 0) return { ok: true, config };
+  const errors = new ErrorCollector(config.file, null);
+  errors.file(
+    `holds ${inline.join(", ")} inline but is readable by others (mode ${
+      (mode & 0o777).toString(8).padStart(4, "0")
+    }); chmod 600 it or use { env: NAME }`,
+  );
+  return failed(errors);
 }
 
 function describeReadError(e: unknown): string {

@@ -123,6 +123,8 @@ export interface DaemonSpec {
   readonly alerts: AlertsSpec;
   /** Environment variable names used as secret sources: removed from children's env. */
   readonly secretEnv: readonly string[];
+  /** Key paths of secrets written inline (`taskmaster.smtp.password`): the file must be 0600. */
+  readonly literalSecrets: readonly string[];
 }
 
 /** A whole resolved configuration. */

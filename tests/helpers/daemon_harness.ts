@@ -54,6 +54,8 @@ export async function startDaemon(
     waitReady?: boolean;
     /** Deno permission flags for the daemon (default `-A`). */
     flags?: string[];
+    /** Mode of the config file (default: as created under the test's umask). */
+    configMode?: number;
   } = {},
 ): Promise<DaemonHandle> {
   let dir = options.dir;
@@ -64,6 +66,7 @@ export async function startDaemon(
     configPath = `${dir}/taskmaster.yaml`;
     await Deno.writeTextFile(configPath, configText);
   }
+  if (options.configMode !== undefined) await Deno.chmod(configPath, options.configMode);
   const socket = `${dir}/${options.socketName ?? "taskmasterd.sock"}`;
   const child = new Deno.Command(Deno.execPath(), {
     args: ["run", ...(options.flags ?? ["-A"]), MAIN_TS, "-c", configPath],

@@ -6,7 +6,7 @@
  * S13: `deno task daemon` carries explicit --allow-* flags and no -A (static check of deno.json).
  */
 import assert from "node:assert/strict";
-import { startDaemon } from "../helpers/daemon_harness.ts";
+import { runDaemonCommand, startDaemon, writeTempConfig } from "../helpers/daemon_harness.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { waitState } from "./lib/daemon_util.ts";
 
@@ -21,31 +21,25 @@ function secretConfig(): string {
     `    stdout: logs/a.log\n    starttime: 0\n`;
 }
 
-Deno.test({
-  name: "S10: a 0644 config holding secrets draws a warning or a refusal",
-  // FINDING (not fixed here: config code belongs to the config owner): taskmasterd loads a
-  // world-readable config with a literal http.token and smtp.password without any warning.
-  // Un-ignore once the daemon warns (any log/stderr line naming the mode) or refuses to start.
-  ignore: true,
-  fn: async () => {
-    const daemon = await startDaemon(secretConfig(), { waitReady: false });
-    try {
-      await Deno.chmod(daemon.configPath, 0o644);
-      await waitFor(
-        () => daemon.lines.some((l) => /daemon-start|exited|refus/i.test(l)) || undefined,
-        { what: "daemon started or refused" },
-      );
-      const warned = daemon.lines.find((l) => /0?644|world|readable|permission/i.test(l));
-      console.log(`S10: warning line: ${warned ?? "none"}`);
-      assert(warned, `no warning for a 0644 config with secrets:\n${daemon.lines.join("\n")}`);
-    } finally {
-      await daemon.stop();
-    }
-  },
+Deno.test("S10: a config holding inline secrets is refused unless it is 0600", async () => {
+  const { dir, configPath } = await writeTempConfig(secretConfig());
+  try {
+    await Deno.chmod(configPath, 0o644);
+    const refused = await runDaemonCommand(["-t", "-c", configPath]);
+    console.log(`S10: 0644 config with secrets → exit ${refused.code}: ${refused.stderr.trim()}`);
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, /taskmaster\.http\.token, taskmaster\.smtp\.password inline/);
+    assert.match(refused.stderr, /readable by others \(mode 0644\)/);
+    await Deno.chmod(configPath, 0o600);
+    const accepted = await runDaemonCommand(["-t", "-c", configPath]);
+    assert.equal(accepted.code, 0, accepted.stderr);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
 });
 
 Deno.test("S10: pids file, socket dir, log dir and new log files are not world-writable", async () => {
-  const daemon = await startDaemon(secretConfig());
+  const daemon = await startDaemon(secretConfig(), { configMode: 0o600 });
   try {
     await waitState(daemon, "a", ["RUNNING"]);
     const pids = `${daemon.dir}/taskmasterd.pids`;

@@ -35,6 +35,7 @@ export function config(programs: ProgramSpec[], secretEnv: string[] = []): Confi
       smtp: {} as Config["daemon"]["smtp"],
       alerts: {} as Config["daemon"]["alerts"],
       secretEnv,
+      literalSecrets: [],
     },
     programs: programs.map((p, order) => ({ ...p, order })),
   };

@@ -60,6 +60,7 @@ Deno.test("daemon section defaults", () => {
       crashloopCooldown: 600,
     },
     secretEnv: [],
+    literalSecrets: [],
   });
 });
 
