@@ -12,6 +12,7 @@ import { createProcessOutput } from "./logs/process_output.ts";
 import { createRetryingOutput } from "./logs/retrying_output.ts";
 import { Supervisor } from "./supervisor/supervisor.ts";
 import { stopOrphans } from "./process/pids_file.ts";
+import { raiseFdLimit } from "./process/fd_limit.ts";
 import { createControlHandler } from "./server/control.ts";
 import { listenUnix, probeSocket } from "./server/unix_listener.ts";
 import { Alerter } from "./alerts/alerter.ts";
@@ -137,8 +138,10 @@ export async function runDaemon(config: Config, options: DaemonOptions): Promise
     await alerter.close();
     return 1;
   }
+  const fds = await raiseFdLimit();
   hub.emit("INFO", "daemon-start", null, {
     pid: Deno.pid,
+    nofile: fds.ok ? fds.after : `unchanged (${fds.reason})`,
     config: config.path,
     socket,
     programs: config.programs.length,
