@@ -26,7 +26,11 @@ for (const file of await sourceFiles()) {
   if (lines > HARD_CAP_LINES) {
     violations.push(`${file}: ${lines} lines (hard cap ${HARD_CAP_LINES})`);
   }
-  const imports = [...text.matchAll(/^\s*(?:import|export)[^"'`]*?from\s+["']([^"']+)["']/gm)]
+  const imports = [
+    ...text.matchAll(/^\s*(?:import|export)[^"'`;]*?from\s+["']([^"']+)["']/gm),
+    ...text.matchAll(/^\s*import\s+["']([^"']+)["']/gm),
+    ...text.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g),
+  ]
     .map((m) => m[1]!)
     .filter((spec) => spec.startsWith("."))
     .map((spec) => resolve(file, spec));
