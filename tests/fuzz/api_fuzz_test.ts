@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { createControlHandler } from "../../src/server/control.ts";
 import { COMMAND_NAMES } from "../../src/protocol/commands.ts";
 import { isErrorCode } from "../../src/protocol/errors.ts";
-import { FakeSupervisor } from "../reliability/lib/fake_api.ts";
+import { hostileScenario } from "../helpers/fake_scenarios.ts";
 import { snapshotPrototypes } from "../reliability/lib/prototypes.ts";
 import { fuzzBudgetMs, fuzzSeed, mutateText, readCorpus, Rng, saveToCorpus } from "./fuzz_util.ts";
 
@@ -163,7 +163,7 @@ Deno.test("API fuzzer: the control handler answers every request with a clean en
   const seed = fuzzSeed();
   const ms = fuzzBudgetMs(10_000);
   console.log(`API fuzzer: FUZZ_SEED=${seed} FUZZ_MS=${ms}`);
-  const api = new FakeSupervisor();
+  const api = hostileScenario();
   const handler = createControlHandler(api);
   const protos = snapshotPrototypes();
   const failures: string[] = [];
@@ -198,8 +198,6 @@ Deno.test("API fuzzer: the control handler answers every request with a clean en
   assert(i > 100, `only ${i} requests in ${ms} ms`);
   console.log(
     `API fuzzer: ${clean} requests + ${corpus.length} corpus cases in ${ms} ms, 0 failures, ` +
-      `prototypes unchanged; calls reaching the API: ${
-        JSON.stringify(Object.fromEntries(api.calls))
-      }`,
+      `prototypes unchanged; calls reaching the API: ${JSON.stringify(api.counts())}`,
   );
 });

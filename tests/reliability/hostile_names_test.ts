@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { createControlHandler } from "../../src/server/control.ts";
 import { COMMAND_NAMES } from "../../src/protocol/commands.ts";
 import { isErrorCode } from "../../src/protocol/errors.ts";
-import { FakeSupervisor } from "./lib/fake_api.ts";
+import { hostileScenario } from "../helpers/fake_scenarios.ts";
 import { snapshotPrototypes } from "./lib/prototypes.ts";
 
 /** The B2 list: names that hit object internals, paths, globs, control characters, huge input. */
@@ -66,7 +66,7 @@ async function post(
 }
 
 Deno.test("B2: hostile program names get BAD_NAME from every command, never a 500", async () => {
-  const api = new FakeSupervisor();
+  const api = hostileScenario();
   const handler = createControlHandler(api);
   const protos = snapshotPrototypes();
   const started = performance.now();
@@ -120,7 +120,7 @@ Deno.test("B2: hostile program names get BAD_NAME from every command, never a 50
 });
 
 Deno.test("B3: only the documented verbs exist; hostile command names are UNKNOWN_COMMAND", async () => {
-  const api = new FakeSupervisor();
+  const api = hostileScenario();
   const handler = createControlHandler(api);
   const protos = snapshotPrototypes();
   const verbs = [
@@ -191,7 +191,7 @@ Deno.test("B3: only the documented verbs exist; hostile command names are UNKNOW
   const smuggled = await post(handler, "/v1/start", `{"__proto__":{"names":["web"]}}`);
   assert.equal(smuggled.envelope.error?.code, "BAD_REQUEST");
   assert.deepEqual(protos.diff(), []);
-  assert.equal(api.calls.get("shutdown") ?? 0, 0, "a hostile verb reached shutdown");
+  assert.equal(api.count("shutdown"), 0, "a hostile verb reached shutdown");
   console.log(
     `B3: ${verbs.length} verbs × 4 prefixes UNKNOWN_COMMAND; ${COMMAND_NAMES.length} documented ` +
       `verbs; prototypes unchanged`,

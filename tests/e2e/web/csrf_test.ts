@@ -6,7 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { createWebHandler } from "../../../src/web/handler.ts";
-import { FakeSupervisor } from "../../fixtures/web/fake_supervisor.ts";
+import { FakeSupervisor } from "../../helpers/fake_supervisor.ts";
 import { waitFor } from "../../helpers/wait_for.ts";
 import { HAVE_CHROMIUM, launch, serveRecorder } from "./browser.ts";
 

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { startWebServer } from "../../../src/web/server.ts";
-import { FakeSupervisor } from "../../fixtures/web/fake_supervisor.ts";
+import { FakeSupervisor } from "../../helpers/fake_supervisor.ts";
 import { HAVE_CHROMIUM, launch } from "./browser.ts";
 
 function demoSupervisor(): FakeSupervisor {

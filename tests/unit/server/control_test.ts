@@ -3,7 +3,7 @@ import { createControlHandler } from "../../../src/server/control.ts";
 import { lastLines } from "../../../src/server/dispatch.ts";
 import { MAX_REQUEST_BYTES } from "../../../src/protocol/commands.ts";
 import { API_VERSION } from "../../../src/protocol/version.ts";
-import { FakeSupervisor } from "../../fixtures/ctl/fake_api.ts";
+import { controlScenario } from "../../helpers/fake_scenarios.ts";
 
 function post(path: string, body: BodyInit | null): Request {
   return new Request(`http://taskmasterd${path}`, { method: "POST", body });
@@ -20,7 +20,7 @@ async function call(
 }
 
 Deno.test("control handler answers every command with an ok envelope", async () => {
-  const api = new FakeSupervisor();
+  const api = controlScenario();
   let hook = 0;
   const handler = createControlHandler(api, { onShutdownRequested: () => hook++ });
   const cases: [string, unknown, (r: unknown) => void][] = [
@@ -73,11 +73,11 @@ Deno.test("control handler answers every command with an ok envelope", async () 
   }
   assert(api.shutdownDone, "shutdown answered before api.shutdown() resolved");
   assertEquals(hook, 1);
-  assert(api.calls.includes("stdin(web:0,hi\n)"));
+  assert(api.log.includes("writeStdin(web:0,hi\n)"));
 });
 
 Deno.test("control handler refuses unknown and hostile command names with UNKNOWN_COMMAND", async () => {
-  const handler = createControlHandler(new FakeSupervisor());
+  const handler = createControlHandler(controlScenario());
   for (
     const path of [
       "/v1/__proto__",
@@ -103,7 +103,7 @@ Deno.test("control handler refuses unknown and hostile command names with UNKNOW
 });
 
 Deno.test("control handler turns malformed bodies into BAD_REQUEST naming the problem", async () => {
-  const handler = createControlHandler(new FakeSupervisor());
+  const handler = createControlHandler(controlScenario());
   const bad: [BodyInit, RegExp][] = [
     ["{", /not valid JSON/],
     ["[]", /must be a JSON object/],
@@ -143,7 +143,7 @@ Deno.test("control handler turns malformed bodies into BAD_REQUEST naming the pr
 });
 
 Deno.test("control handler survives random bytes and deep nesting", async () => {
-  const handler = createControlHandler(new FakeSupervisor());
+  const handler = createControlHandler(controlScenario());
   let seed = 42;
   const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let i = 0; i < 300; i++) {
@@ -165,7 +165,7 @@ Deno.test("control handler survives random bytes and deep nesting", async () => 
 });
 
 Deno.test("control handler caps bodies while reading, whatever Content-Length says", async () => {
-  const handler = createControlHandler(new FakeSupervisor());
+  const handler = createControlHandler(controlScenario());
   let produced = 0;
   const chunk = new Uint8Array(16 * 1024).fill(0x20);
   // An endless body: the handler must stop reading shortly after the cap.
@@ -190,7 +190,7 @@ Deno.test("control handler caps bodies while reading, whatever Content-Length sa
 });
 
 Deno.test("hostile process names get BAD_NAME and Object.prototype stays clean", async () => {
-  const api = new FakeSupervisor();
+  const api = controlScenario();
   const handler = createControlHandler(api);
   const before = Object.getOwnPropertyNames(Object.prototype).sort();
   const names = [
@@ -220,7 +220,7 @@ Deno.test("hostile process names get BAD_NAME and Object.prototype stays clean",
 });
 
 Deno.test("control handler maps thrown non-protocol errors to INTERNAL 500", async () => {
-  const api = new FakeSupervisor();
+  const api = controlScenario();
   api.info = () => {
     throw new TypeError("boom");
   };
@@ -251,7 +251,7 @@ async function readLines(res: Response, n: number): Promise<unknown[]> {
 }
 
 Deno.test("events stream replays recent events then follows live ones, and detaches", async () => {
-  const api = new FakeSupervisor();
+  const api = controlScenario();
   const handler = createControlHandler(api);
   const once = await handler(new Request("http://x/v1/events?lines=2"));
   assertEquals(once.headers.get("content-type"), "application/x-ndjson");
@@ -271,7 +271,7 @@ Deno.test("events stream replays recent events then follows live ones, and detac
 });
 
 Deno.test("output stream sends the marked tail, then live chunks, and unsubscribes", async () => {
-  const api = new FakeSupervisor();
+  const api = controlScenario();
   const handler = createControlHandler(api);
   const res = await handler(new Request("http://x/v1/output?name=web:0&stream=stderr&follow=1"));
   assertEquals(api.followerCount(), 1);

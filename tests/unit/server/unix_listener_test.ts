@@ -1,7 +1,7 @@
 import { assert, assertEquals, assertMatch } from "./asserts.ts";
 import { createControlHandler } from "../../../src/server/control.ts";
 import { listenUnix, probeSocket } from "../../../src/server/unix_listener.ts";
-import { FakeSupervisor } from "../../fixtures/ctl/fake_api.ts";
+import { controlScenario } from "../../helpers/fake_scenarios.ts";
 import { waitFor } from "../../helpers/wait_for.ts";
 
 async function tempDir(): Promise<string> {
@@ -52,7 +52,7 @@ print(" ".join(seen))`,
   const reader = poller.stdout.pipeThrough(new TextDecoderStream()).getReader();
   let text = "";
   while (!text.includes("polling")) text += (await reader.read()).value ?? "";
-  const server = await listenUnix(path, createControlHandler(new FakeSupervisor()));
+  const server = await listenUnix(path, createControlHandler(controlScenario()));
   try {
     while (true) {
       const step = await reader.read();
@@ -80,11 +80,11 @@ Deno.test("listenUnix replaces a stale socket and refuses a live one", async () 
   const path = `${dir}/d.sock`;
   await staleSocket(path);
   assertEquals(await probeSocket(path), "stale");
-  const first = await listenUnix(path, createControlHandler(new FakeSupervisor()));
+  const first = await listenUnix(path, createControlHandler(controlScenario()));
   try {
     let message = "";
     try {
-      const second = await listenUnix(path, createControlHandler(new FakeSupervisor()));
+      const second = await listenUnix(path, createControlHandler(controlScenario()));
       await second.close();
     } catch (error) {
       message = String(error);
@@ -103,7 +103,7 @@ Deno.test("another uid cannot connect to the socket (and can once it is opened u
   // Open the folder so only the socket's own mode stands between nobody and the daemon.
   await Deno.chmod(dir, 0o755);
   const path = `${dir}/d.sock`;
-  const server = await listenUnix(path, createControlHandler(new FakeSupervisor()));
+  const server = await listenUnix(path, createControlHandler(controlScenario()));
   const tryAsNobody = async () => {
     // The system python (a pyenv shim under /root is not reachable for nobody).
     const out = await new Deno.Command("/usr/bin/python3", {
@@ -131,7 +131,7 @@ Deno.test("another uid cannot connect to the socket (and can once it is opened u
 Deno.test("close() ends followed streams, and vanished clients never crash the server", async () => {
   const dir = await tempDir();
   const path = `${dir}/d.sock`;
-  const api = new FakeSupervisor();
+  const api = controlScenario();
   const errors: unknown[] = [];
   const server = await listenUnix(path, createControlHandler(api), {
     onError: (e) => errors.push(e),

@@ -1,7 +1,7 @@
 /** startWebServer over real loopback sockets: explicit bind (S2), port 0, port taken, close. */
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { startWebServer } from "../../../src/web/server.ts";
-import { FakeSupervisor } from "../../fixtures/web/fake_supervisor.ts";
+import { FakeSupervisor } from "../../helpers/fake_supervisor.ts";
 import { waitFor } from "../../helpers/wait_for.ts";
 
 /** Local addresses listening on `port` per /proc/net/tcp{,6} (hex ip:port → "ip"). */

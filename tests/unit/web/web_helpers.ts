@@ -4,7 +4,7 @@
  */
 import { createWebHandler } from "../../../src/web/handler.ts";
 import type { HttpSpec } from "../../../src/config/types.ts";
-import { FakeSupervisor } from "../../fixtures/web/fake_supervisor.ts";
+import { FakeSupervisor } from "../../helpers/fake_supervisor.ts";
 
 /** The CSRF token every test handler uses. */
 export const CSRF = "c".repeat(64);
