@@ -6,7 +6,6 @@
 import type { HttpSpec } from "./config/types.ts";
 import type { EventHub } from "./events.ts";
 import type { SupervisorApi } from "./supervisor/api.ts";
-import { startWebServer } from "./web/server.ts";
 
 /** The current web listener, or its last error. */
 export class WebListener {
@@ -41,6 +40,8 @@ export class WebListener {
     this.#error = null;
     if (spec === null) return;
     try {
+      // Loaded on first use: a daemon with `http: false` never compiles the page's modules.
+      const { startWebServer } = await import("./web/server.ts");
       this.#server = await startWebServer(api, spec, {
         onError: (message) => this.#hub.emit("ERROR", "http-error", null, { reason: message }),
       });
