@@ -4,21 +4,12 @@ import { createSmtpTransport } from "../../../src/alerts/mailer.ts";
 import { EventHub } from "../../../src/events.ts";
 import type { AlertsSpec, SmtpSpec } from "../../../src/config/types.ts";
 import type { LogEvent } from "../../../src/protocol/types.ts";
+import { alertRules } from "../../helpers/specs.ts";
 import { waitFor } from "../../helpers/wait_for.ts";
 import { closedPort, smtpSpec, startSink } from "./smtp_sink.ts";
 
 /** Short windows so every test finishes in well under a second of waiting. */
-const FAST: AlertsSpec = {
-  fatal: true,
-  crashloop: true,
-  reloadFailed: true,
-  logLoss: true,
-  httpError: true,
-  crashloopExits: 5,
-  crashloopWindow: 60,
-  batchWindow: 0.2,
-  crashloopCooldown: 600,
-};
+const FAST: AlertsSpec = alertRules({ batchWindow: 0.2 });
 
 function setup(smtp: SmtpSpec, overrides: Partial<AlertSettings> = {}, timeoutMs = 2000) {
   const hub = new EventHub();

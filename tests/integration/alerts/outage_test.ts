@@ -9,20 +9,11 @@ import { createSmtpTransport } from "../../../src/alerts/mailer.ts";
 import { EventHub } from "../../../src/events.ts";
 import type { AlertsSpec, SmtpSpec } from "../../../src/config/types.ts";
 import type { LogEvent } from "../../../src/protocol/types.ts";
+import { alertRules } from "../../helpers/specs.ts";
 import { waitFor } from "../../helpers/wait_for.ts";
 import { closedPort, smtpSpec, startSink, startStalledServer } from "./smtp_sink.ts";
 
-const FAST: AlertsSpec = {
-  fatal: true,
-  crashloop: true,
-  reloadFailed: true,
-  logLoss: true,
-  httpError: true,
-  crashloopExits: 5,
-  crashloopWindow: 60,
-  batchWindow: 0.05,
-  crashloopCooldown: 600,
-};
+const FAST: AlertsSpec = alertRules({ batchWindow: 0.05 });
 
 function setup(smtp: SmtpSpec, timeoutMs: number, alerts: AlertsSpec = FAST) {
   const hub = new EventHub();

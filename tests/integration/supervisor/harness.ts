@@ -8,7 +8,7 @@ import type { ProcessOutput } from "../../../src/logs/types.ts";
 import type { LogEvent, StreamName } from "../../../src/protocol/types.ts";
 import { Supervisor } from "../../../src/supervisor/supervisor.ts";
 import { killTree } from "../../helpers/wait_for.ts";
-import { makeSpec } from "../../unit/supervisor/spec_fixture.ts";
+import { makeSpec } from "../../helpers/specs.ts";
 
 /** Absolute path of a fixture program. */
 export function bin(name: string): string {

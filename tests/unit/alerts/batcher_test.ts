@@ -1,19 +1,10 @@
 import assert from "node:assert/strict";
 import { AlertBatcher, MAX_BATCH_ITEMS } from "../../../src/alerts/batcher.ts";
 import type { AlertsSpec } from "../../../src/config/types.ts";
+import { alertRules } from "../../helpers/specs.ts";
 import type { EventName, LogEvent } from "../../../src/protocol/types.ts";
 
-const RULES: AlertsSpec = {
-  fatal: true,
-  crashloop: true,
-  reloadFailed: true,
-  logLoss: true,
-  httpError: true,
-  crashloopExits: 5,
-  crashloopWindow: 60,
-  batchWindow: 10,
-  crashloopCooldown: 600,
-};
+const RULES: AlertsSpec = alertRules();
 
 let seq = 0;
 function event(name: EventName, program = "web", fields: LogEvent["fields"] = {}): LogEvent {

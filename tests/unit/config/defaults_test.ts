@@ -1,67 +1,19 @@
 import assert from "node:assert/strict";
 import { ABS, bad, ok, parse } from "./helpers.ts";
+import { daemonDefaults, makeSpec } from "../../helpers/specs.ts";
 
 Deno.test("minimal program gets every default", () => {
   const c = ok("programs:\n  web:\n    cmd: sleep 5\n");
   assert.equal(c.file, "cfg.yaml");
   assert.equal(c.path, ABS);
   const p = c.programs[0]!;
-  assert.deepEqual({ ...p, env: { ...p.env } }, {
-    name: "web",
-    argv: ["sleep", "5"],
-    numprocs: 1,
-    umask: null,
-    workingdir: null,
-    autostart: true,
-    autorestart: "unexpected",
-    exitcodes: [0],
-    startretries: 3,
-    starttime: 1,
-    stopsignal: "SIGTERM",
-    stoptime: 10,
-    stdout: { kind: "memory" },
-    stderr: { kind: "memory" },
-    logmaxbytes: 50 * 1024 * 1024,
-    logbackups: 10,
-    env: {},
-    identity: null,
-    maxrestartdelay: 60,
-    order: 0,
-  });
+  // The expected values are the SPEC defaults written out in tests/helpers/specs.ts.
+  assert.deepEqual({ ...p, env: { ...p.env } }, makeSpec({ name: "web", argv: ["sleep", "5"] }));
 });
 
 Deno.test("daemon section defaults", () => {
   const d = ok("programs: {}\n").daemon;
-  assert.deepEqual(d, {
-    logfile: null,
-    logmaxbytes: 50 * 1024 * 1024,
-    logbackups: 10,
-    email: [],
-    socket: "/srv/app/taskmasterd.sock",
-    http: { host: "127.0.0.1", port: 4242, token: null },
-    smtp: {
-      host: "localhost",
-      port: 25,
-      secure: false,
-      user: null,
-      password: null,
-      from: "taskmaster@box",
-      tlsverify: true,
-    },
-    alerts: {
-      fatal: true,
-      crashloop: true,
-      reloadFailed: true,
-      logLoss: true,
-      httpError: true,
-      crashloopExits: 5,
-      crashloopWindow: 60,
-      batchWindow: 10,
-      crashloopCooldown: 600,
-    },
-    secretEnv: [],
-    literalSecrets: [],
-  });
+  assert.deepEqual(d, daemonDefaults("/srv/app", "box"));
 });
 
 Deno.test("empty taskmaster section and empty programs are fine; null programs too", () => {

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { diffConfigs } from "../../../src/config/diff.ts";
 import type { Config, ProgramSpec } from "../../../src/config/types.ts";
-import { makeSpec } from "./spec_fixture.ts";
+import { makeSpec } from "../../helpers/specs.ts";
 
 function config(programs: ProgramSpec[]): Config {
   return {

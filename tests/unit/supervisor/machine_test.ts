@@ -8,7 +8,7 @@ import {
 } from "../../../src/supervisor/machine.ts";
 import { ALL_STATES, initialRecord, type ProcRecord } from "../../../src/supervisor/states.ts";
 import type { ProgramSpec } from "../../../src/config/types.ts";
-import { makeSpec } from "./spec_fixture.ts";
+import { makeSpec } from "../../helpers/specs.ts";
 
 /** A record in `state` with generation 3 and pid 100 (for live states). */
 function rec(state: ProcRecord["state"], patch: Partial<ProcRecord> = {}): ProcRecord {
