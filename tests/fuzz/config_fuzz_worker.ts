@@ -6,6 +6,7 @@
  */
 /// <reference lib="deno.worker" />
 import { parseConfigText } from "../../src/config/load.ts";
+import { PROGRAM_KEYS } from "../../src/config/keys.ts";
 import type { LoadResult } from "../../src/config/types.ts";
 import { snapshotPrototypes } from "../reliability/lib/prototypes.ts";
 import { mutateText, Rng } from "./fuzz_util.ts";
@@ -90,30 +91,8 @@ const TOKENS = [
   "&b [*a, *a]",
 ];
 
-const KEYS = [
-  "cmd",
-  "numprocs",
-  "umask",
-  "workingdir",
-  "autostart",
-  "autorestart",
-  "exitcodes",
-  "startretries",
-  "starttime",
-  "stopsignal",
-  "stoptime",
-  "stdout",
-  "stderr",
-  "env",
-  "uid",
-  "gid",
-  "maxrestartdelay",
-  "logmaxbytes",
-  "logbackups",
-  "__proto__",
-  "constructor",
-  "numproc",
-];
+// Every program key (from the validator's own table), plus hostile and misspelled ones.
+const KEYS = [...PROGRAM_KEYS, "__proto__", "constructor", "numproc"];
 const VALUES = [
   "/bin/true",
   "1",
