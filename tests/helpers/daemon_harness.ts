@@ -1,7 +1,9 @@
 /**
  * Runs a real `taskmasterd` (main.ts) on a config in a temp dir for end-to-end tests: calls the
  * control API over its unix socket, waits on event-log lines (the foreground daemon mirrors them
- * on stderr), and cleans up the daemon and every child pid it ever reported.
+ * on stderr), and cleans up the daemon and every child pid it ever reported. The daemon can run
+ * behind a wrapper command (`prlimit …`, `unshare -m sh -c …`) or with extra environment
+ * (libfaketime), for the rows the plain start cannot express (F11, F17, L7).
  */
 import { killTree, pidAlive, waitFor } from "./wait_for.ts";
 
@@ -20,6 +22,8 @@ export interface DaemonHandle {
   configPath: string;
   socket: string;
   child: Deno.ChildProcess;
+  /** Pid of the spawned process: the daemon's own, as a wrapper must `exec` it. */
+  pid: number;
   /** Every event-log line the daemon printed so far. */
   lines: string[];
   /** Calls a control command; resolves with the decoded envelope. */
@@ -56,6 +60,12 @@ export async function startDaemon(
     flags?: string[];
     /** Mode of the config file (default: as created under the test's umask). */
     configMode?: number;
+    /** Gets the daemon argv and returns the full argv to run; the wrapper must `exec` it. */
+    wrap?: (daemonArgv: string[]) => string[];
+    /** Extra environment of the daemon (added to the test's own). */
+    env?: Record<string, string>;
+    /** How long to wait for the socket to answer (default 15 s). */
+    readyTimeoutMs?: number;
   } = {},
 ): Promise<DaemonHandle> {
   let dir = options.dir;
@@ -68,12 +78,22 @@ export async function startDaemon(
   }
   if (options.configMode !== undefined) await Deno.chmod(configPath, options.configMode);
   const socket = `${dir}/${options.socketName ?? "taskmasterd.sock"}`;
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", ...(options.flags ?? ["-A"]), MAIN_TS, "-c", configPath],
+  const daemonArgv = [
+    Deno.execPath(),
+    "run",
+    ...(options.flags ?? ["-A"]),
+    MAIN_TS,
+    "-c",
+    configPath,
+  ];
+  const argv = options.wrap ? options.wrap(daemonArgv) : daemonArgv;
+  const child = new Deno.Command(argv[0]!, {
+    args: argv.slice(1),
     cwd: dir,
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
+    ...(options.env ? { env: options.env } : {}),
   }).spawn();
   const lines: string[] = [];
   const seenPids = new Set<number>();
@@ -120,6 +140,7 @@ export async function startDaemon(
     configPath,
     socket,
     child,
+    pid: child.pid,
     lines,
     call,
     status,
@@ -154,7 +175,7 @@ export async function startDaemon(
   if (options.waitReady ?? true) {
     try {
       await waitFor(async () => exited ? "exited" : await pingSocket(socket), {
-        timeoutMs: 15_000,
+        timeoutMs: options.readyTimeoutMs ?? 15_000,
         what: `daemon socket ${socket}`,
       });
       if (exited) throw new Error(`daemon exited early:\n${lines.join("\n")}`);

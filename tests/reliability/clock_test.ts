@@ -6,9 +6,9 @@
  * Needs the `faketime` package (`apt-get install -y faketime`); skipped with a message without it.
  */
 import assert from "node:assert/strict";
+import { startDaemon } from "../helpers/daemon_harness.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { daemonConfig, statusMap } from "./lib/daemon_util.ts";
-import { startWrapped } from "./lib/wrapped_daemon.ts";
 
 const LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
 const available = (() => {
@@ -31,7 +31,7 @@ Deno.test({
     const offsetFile = await Deno.makeTempFile({ prefix: "tm-f17-" });
     await Deno.writeTextFile(offsetFile, "+0\n");
     const jump = (offset: string) => Deno.writeTextFile(offsetFile, `${offset}\n`);
-    const daemon = await startWrapped(
+    const daemon = await startDaemon(
       daemonConfig(
         `  slowstart:\n    cmd: /bin/sleep 1000\n    starttime: 2\n    autostart: false\n` +
           `  stubborn:\n    cmd: ["/bin/sh", "-c", "trap '' TERM; while :; do sleep 0.1; done"]\n` +

@@ -3,10 +3,10 @@
  * default soft limit of 1024 does not cap it near 250 children.
  */
 import assert from "node:assert/strict";
-import { startWrapped } from "./lib/wrapped_daemon.ts";
+import { startDaemon } from "../helpers/daemon_harness.ts";
 
 Deno.test("L7: taskmasterd raises its soft NOFILE limit to the hard limit", async () => {
-  const daemon = await startWrapped("taskmaster:\n  http: false\nprograms: {}\n", {
+  const daemon = await startDaemon("taskmaster:\n  http: false\nprograms: {}\n", {
     wrap: (argv) => ["prlimit", "--nofile=1024:4096", ...argv],
   });
   try {

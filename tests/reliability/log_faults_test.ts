@@ -14,7 +14,6 @@ import { startDaemon } from "../helpers/daemon_harness.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { daemonConfig, statusMap, waitState } from "./lib/daemon_util.ts";
 import { rssMiB } from "./lib/proc.ts";
-import { startWrapped } from "./lib/wrapped_daemon.ts";
 import { killTagged, newCanary } from "./lib/tagged.ts";
 
 /** A writer that prints `w-NNNNNN` padded to 100 bytes every `delay` s and counts in `hb`. */
@@ -66,7 +65,7 @@ Deno.test("F11: log dir on a full 64 KiB tmpfs: child never blocked, loss counte
   await Deno.mkdir(logDir);
   const hb = `${dir}/hb`;
   const canary = newCanary("f11");
-  const daemon = await startWrapped(
+  const daemon = await startDaemon(
     daemonConfig(
       `  w:\n    cmd: ${writer(hb, "0.01")}\n    stdout: logs/w.log\n    logmaxbytes: 0\n` +
         `    starttime: 0\n    env: {TM_CANARY: "${canary}"}\n`,

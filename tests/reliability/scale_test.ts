@@ -12,7 +12,6 @@ import { pingSocket, startDaemon } from "../helpers/daemon_harness.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { daemonConfig, statusMap } from "./lib/daemon_util.ts";
 import { allProcs, fdCount, procStatus, quantile, rssMiB } from "./lib/proc.ts";
-import { startWrapped } from "./lib/wrapped_daemon.ts";
 import type { ProcessStatus } from "../../src/protocol/types.ts";
 
 /** utime + stime of `pid` in clock ticks (USER_HZ = 100 on Linux). */
@@ -83,7 +82,7 @@ Deno.test(`L1: ${L1_N} children: all RUNNING, status latency, RSS, fds, idle CPU
 const L7_N = 400;
 
 Deno.test(`L7: ${L7_N} children under nofile=1024: daemon answers, failures show EMFILE`, async () => {
-  const daemon = await startWrapped(
+  const daemon = await startDaemon(
     daemonConfig(
       `  many:\n    cmd: /bin/sleep 3600\n    numprocs: ${L7_N}\n    starttime: 1\n` +
         `    autostart: false\n    stoptime: 2\n    startretries: 1\n`,
@@ -135,7 +134,7 @@ Deno.test("F19: nproc limit on the daemon: nobody's spawns past it show EAGAIN, 
     }
   }).length;
   const limit = nobodyNow + 3;
-  const daemon = await startWrapped(
+  const daemon = await startDaemon(
     daemonConfig(
       `  capped:\n    cmd: /bin/sleep 1000\n    numprocs: 5\n    uid: nobody\n` +
         `    workingdir: /tmp\n    starttime: 0\n    startretries: 1\n` +
