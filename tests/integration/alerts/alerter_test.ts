@@ -1,31 +1,16 @@
 import assert from "node:assert/strict";
-import { Alerter, type AlertSettings } from "../../../src/alerts/alerter.ts";
-import { createSmtpTransport } from "../../../src/alerts/mailer.ts";
-import { EventHub } from "../../../src/events.ts";
+import type { AlertSettings } from "../../../src/alerts/alerter.ts";
 import type { AlertsSpec, SmtpSpec } from "../../../src/config/types.ts";
-import type { LogEvent } from "../../../src/protocol/types.ts";
 import { alertRules } from "../../helpers/specs.ts";
 import { waitFor } from "../../helpers/wait_for.ts";
+import { alerterRig } from "./alerter_rig.ts";
 import { closedPort, smtpSpec, startSink } from "./smtp_sink.ts";
 
 /** Short windows so every test finishes in well under a second of waiting. */
 const FAST: AlertsSpec = alertRules({ batchWindow: 0.2 });
 
 function setup(smtp: SmtpSpec, overrides: Partial<AlertSettings> = {}, timeoutMs = 2000) {
-  const hub = new EventHub();
-  let settings: AlertSettings = { email: ["ops@example.com"], smtp, alerts: FAST, ...overrides };
-  const alerter = new Alerter(hub, {
-    spec: () => settings,
-    hostname: "testhost",
-    transport: (spec) => createSmtpTransport(spec, { timeoutMs }),
-  });
-  const events = (name: LogEvent["event"]) => hub.recent().filter((e) => e.event === name);
-  return {
-    hub,
-    alerter,
-    events,
-    set: (next: Partial<AlertSettings>) => settings = { ...settings, ...next },
-  };
+  return alerterRig(smtp, { alerts: FAST, ...overrides }, timeoutMs);
 }
 
 const proc = (program: string) => ({ process: `${program}:0`, program });

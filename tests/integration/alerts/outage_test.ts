@@ -4,32 +4,18 @@
  * loss.
  */
 import assert from "node:assert/strict";
-import { Alerter, type AlertSettings, QUEUE_LIMIT } from "../../../src/alerts/alerter.ts";
-import { createSmtpTransport } from "../../../src/alerts/mailer.ts";
+import { QUEUE_LIMIT } from "../../../src/alerts/alerter.ts";
 import { EventHub } from "../../../src/events.ts";
 import type { AlertsSpec, SmtpSpec } from "../../../src/config/types.ts";
-import type { LogEvent } from "../../../src/protocol/types.ts";
 import { alertRules } from "../../helpers/specs.ts";
 import { waitFor } from "../../helpers/wait_for.ts";
+import { alerterRig } from "./alerter_rig.ts";
 import { closedPort, smtpSpec, startSink, startStalledServer } from "./smtp_sink.ts";
 
 const FAST: AlertsSpec = alertRules({ batchWindow: 0.05 });
 
 function setup(smtp: SmtpSpec, timeoutMs: number, alerts: AlertsSpec = FAST) {
-  const hub = new EventHub();
-  let settings: AlertSettings = { email: ["ops@example.com"], smtp, alerts };
-  const alerter = new Alerter(hub, {
-    spec: () => settings,
-    hostname: "testhost",
-    transport: (spec) => createSmtpTransport(spec, { timeoutMs }),
-  });
-  const events = (name: LogEvent["event"]) => hub.recent().filter((e) => e.event === name);
-  return {
-    hub,
-    alerter,
-    events,
-    set: (s: Partial<AlertSettings>) => settings = { ...settings, ...s },
-  };
+  return alerterRig(smtp, { alerts }, timeoutMs);
 }
 
 /**
