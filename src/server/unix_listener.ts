@@ -2,10 +2,12 @@
  * Serves an HTTP handler on a unix socket that is 0600 from the moment it exists at its path
  * (SPEC §13): bound inside a fresh private 0700 directory next to the target, then hard-linked
  * into place (which also refuses to clobber a socket that appeared meanwhile). A live socket at
- * the path is refused; a stale one is removed. Every serving error is handled, so a client that
- * vanishes mid-reply never becomes an unhandled rejection.
+ * the path is refused; a stale one is removed. HTTP is served by http1_server.ts (not Deno.serve,
+ * which has no head deadline); a client that vanishes mid-reply never becomes an unhandled
+ * rejection.
  */
 import { MAX_SOCKET_PATH_BYTES } from "../protocol/socket_path.ts";
+import { type Http1Options, serveHttp1 } from "./http1_server.ts";
 
 /** How long a liveness probe waits for a connection before calling the socket stale. */
 const PROBE_TIMEOUT_MS = 1000;
@@ -54,36 +56,38 @@ export async function probeSocket(path: string): Promise<"live" | "stale" | "abs
   }
 }
 
+/** Options of {@link listenUnix}: the HTTP server's tunables (timeouts, connection bound). */
+export type UnixListenOptions = Http1Options;
+
 /**
- * Serves `handler` on the unix socket `path` (see the module comment). Throws
+ * Serves `handler` on the unix socket `path` (see the module comment) with the control socket's
+ * own HTTP/1.1 server (http1_server.ts: head deadline, size caps, connection bound). Throws
  * `another taskmasterd is running on PATH` when a live socket is there.
  */
 export async function listenUnix(
   path: string,
   handler: (req: Request) => Promise<Response>,
-  options: { onError?: (error: unknown) => void } = {},
+  options: UnixListenOptions = {},
 ): Promise<UnixServer> {
   const report = options.onError ?? ((error: unknown) => {
     console.error(`control socket: ${error instanceof Error ? error.message : String(error)}`);
   });
   await clearPath(path);
-  const closing = new AbortController();
-  const { server, tempPath, tempDir } = bindPrivately(path, trackStreams(handler, closing), report);
+  const { listener, tempPath, tempDir } = bindPrivately(path);
   try {
     await linkIntoPlace(tempPath, path);
   } catch (error) {
-    closing.abort();
-    await server.shutdown();
+    listener.close();
     await cleanupTemp(tempPath, tempDir);
     throw error;
   }
   await cleanupTemp(tempPath, tempDir);
+  const server = serveHttp1(listener, handler, { ...options, onError: report });
   let closed: Promise<void> | null = null;
   return {
     close() {
       closed ??= (async () => {
-        closing.abort();
-        await server.shutdown();
+        await server.close();
         try {
           await Deno.remove(path);
         } catch (error) {
@@ -103,25 +107,16 @@ async function clearPath(path: string): Promise<void> {
 
 function bindPrivately(
   path: string,
-  handler: (req: Request) => Promise<Response>,
-  report: (error: unknown) => void,
-): { server: Deno.HttpServer; tempPath: string; tempDir: string | null } {
+): { listener: Deno.Listener; tempPath: string; tempDir: string | null } {
   const slash = path.lastIndexOf("/");
   const dir = slash < 0 ? "." : slash === 0 ? "/" : path.slice(0, slash);
-  const serveOptions = {
-    onListen() {},
-    onError(error: unknown) {
-      report(error);
-      return new Response("internal error", { status: 500 });
-    },
-  };
   // Makes the directory with 0700 (Deno.makeTempDirSync always does; checked in tests).
   const tempDir = Deno.makeTempDirSync({ dir, prefix: ".tm" });
   const tempPath = `${tempDir}/s`;
   if (new TextEncoder().encode(tempPath).byteLength <= MAX_SOCKET_PATH_BYTES) {
-    const server = Deno.serve({ ...serveOptions, path: tempPath }, handler);
+    const listener = Deno.listen({ transport: "unix", path: tempPath });
     Deno.chmodSync(tempPath, 0o600);
-    return { server, tempPath, tempDir };
+    return { listener, tempPath, tempDir };
   }
   // The private directory would push the path past sockaddr_un's limit: bind beside the target
   // under umask 077 instead. The bind is synchronous, so no other code runs with that umask.
@@ -129,8 +124,8 @@ function bindPrivately(
   const sidePath = `${dir}/.tm${crypto.randomUUID().slice(0, 8)}`;
   const previous = Deno.umask(0o077);
   try {
-    const server = Deno.serve({ ...serveOptions, path: sidePath }, handler);
-    return { server, tempPath: sidePath, tempDir: null };
+    const listener = Deno.listen({ transport: "unix", path: sidePath });
+    return { listener, tempPath: sidePath, tempDir: null };
   } finally {
     Deno.umask(previous);
   }
@@ -156,61 +151,4 @@ async function cleanupTemp(tempPath: string, tempDir: string | null): Promise<vo
       if (!(error instanceof Deno.errors.NotFound)) throw error;
     }
   }
-}
-
-/**
- * Wraps the handler so every response body can be ended when the server closes: a graceful
- * shutdown would otherwise wait forever on followed streams (`log -f`, `tail -f`).
- */
-function trackStreams(
-  handler: (req: Request) => Promise<Response>,
-  closing: AbortController,
-): (req: Request) => Promise<Response> {
-  const active = new Set<() => void>();
-  closing.signal.addEventListener("abort", () => {
-    for (const end of [...active]) end();
-  }, { once: true });
-  return async (req) => {
-    const res = await handler(req);
-    if (res.body === null) return res;
-    const reader = res.body.getReader();
-    let ctrl: ReadableStreamDefaultController<Uint8Array> | null = null;
-    function end(): void {
-      if (!active.delete(end)) return;
-      reader.cancel().catch((error) => console.error(`control: cancel failed: ${error}`));
-      try {
-        ctrl?.close();
-      } catch (_e) {
-        // The runtime already closed it (client gone); ending it again is meaningless.
-      }
-    }
-    const body = new ReadableStream<Uint8Array>({
-      start(controller) {
-        ctrl = controller;
-        active.add(end);
-        if (closing.signal.aborted) end();
-      },
-      async pull(controller) {
-        let step: ReadableStreamReadResult<Uint8Array>;
-        try {
-          step = await reader.read();
-        } catch (_e) {
-          // The source failed: end the reply cleanly, never reject into the runtime.
-          end();
-          return;
-        }
-        if (!active.has(end)) return; // ended by close() while the read was pending
-        if (step.done) {
-          active.delete(end);
-          controller.close();
-        } else {
-          controller.enqueue(step.value);
-        }
-      },
-      cancel() {
-        end();
-      },
-    });
-    return new Response(body, { status: res.status, headers: res.headers });
-  };
 }
