@@ -20,11 +20,35 @@ import { TaskmasterDriver, taskmasterVersion } from "./taskmaster_driver.ts";
 
 const ALL_TOOLS: Tool[] = ["taskmaster", "supervisord", "pm2", "bare"];
 /** SPEC §13: where Deno's floor rules a goal out, the report says so, with the design to beat it. */
-const DENO_FLOOR_NOTE = "Memory floor: an idle Deno process already has ≈34 MB RSS " +
-  "(RELIABILITY.md §5) against supervisord's ≈32 MB for the whole daemon with 100 children, so " +
-  "Taskmaster cannot beat supervisord on daemon RSS/PSS or on the bare loop; the design that " +
-  "would is to hand each child's log fd straight to the file (no per-child pump buffers) and " +
-  "keep the supervising core in a small native helper, leaving Deno for the control API.";
+const DENO_FLOOR_NOTE = "Deno floor (measured with scripts/bench/mem_probe.ts, RSS): an empty " +
+  "Deno script has ≈35 MB; importing npm:yaml alone ≈49 MB (it is CommonJS, so it brings up " +
+  "the Node compat layer, ≈9 MB; node:* modules cost nothing more once it is up); taskmasterd " +
+  "with 0 programs ≈59.6 MB (module graph, event log, control socket); each `sleep` child with " +
+  "output `none` then adds ≈28 KB (500 children: ≈73 MB), of which Deno.Command's own cost " +
+  "is 6–13 KB (a bare Deno.Command loop) and the rest V8 heap kept after the spawn burst: " +
+  "memory does not return while the daemon idles (same figure 1 s and 10 s after RUNNING). " +
+  "supervisord's whole daemon is ≈32–35 MB, below Deno's empty runtime, so the goal 'RSS " +
+  "at most supervisord's with 500 children' is out of reach for any Deno daemon. The designs " +
+  "that would beat it: keep the supervising core (fork/exec, waitpid, pipes to log files) in " +
+  "a small native helper and use Deno only for the control API and web page; hand a file-only " +
+  "child its log fd straight (no pump, no per-child buffers); parse YAML with the ESM build or " +
+  "a small parser (no Node compat layer, −9 MB). A runtime flag also helps without code: " +
+  "`--v8-flags=--max-semi-space-size=1` (deno.json task or `deno compile --v8-flags`) gives " +
+  "≈67 MB for 500 children at the price of a slower spawn burst (≈2.0 s instead of ≈1.0 s); " +
+  "the bench runs the daemon without it.";
+
+/**
+ * Memory work of the "be faster than both" issue, with the figures of the run before it
+ * (docs/benchmarks.md of commit c0f2a7f, 3 reps), so the table above reads as the "after".
+ */
+const MEMORY_CHANGES_NOTE = "Memory changes since the previous run (c0f2a7f, medians of 3 reps, " +
+  "KiB): nodemailer and the web page are imported on first use (a daemon without `email` / " +
+  "`http` never loads them, −5 MB); each program's child environment is built once instead of " +
+  "per spawn, and PATH lookups are reused for 1 s instead of throwing a NotFound per PATH " +
+  "entry per spawn (that garbage, 58 MB sampled for a 500-process burst, is what had grown " +
+  "V8's heap for good: now 19 MB); the first BYOB read of a pump is 1 KiB instead of 4 KiB. " +
+  "Before: RSS 73508 (100 children) / 90240 (500), PSS 44834 / 59411, spawn 100 in 236 ms, " +
+  "spawn 500 in 1876 ms.";
 
 /** Hard bound on the whole bench, whatever the flags. */
 const GLOBAL_LIMIT_MS = 40 * 60_000;
@@ -135,6 +159,7 @@ async function main(): Promise<number> {
       "RSS from /proc/PID/status and PSS from /proc/PID/smaps_rollup, 1 s after all RUNNING.",
     `Capture: one child runs \`seq 1 ${options.captureLines}\` ` +
       "(~101 MB) into the tool's stdout log file; the whole file is then verified line by line.",
+    MEMORY_CHANGES_NOTE,
     DENO_FLOOR_NOTE,
   );
   const result: BenchResult = {
