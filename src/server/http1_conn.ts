@@ -234,6 +234,12 @@ export class Http1Connection {
     try {
       let pending = reader.read();
       while (true) {
+        // Flush what is pending (at first the head) unless the next chunk is ready at once: a
+        // stream's first bytes may be a long time coming, a fixed tail is there immediately.
+        if (out.length > 0 && !(await settlesAtOnce(pending))) {
+          if (!(await this.#write(concat(out)))) return false;
+          out = [];
+        }
         const step = await this.#nextChunk(reader, pending);
         if (step.done) {
           if (chunked) out.push(LAST_CHUNK);
@@ -246,12 +252,6 @@ export class Http1Connection {
           out.push(ENCODER.encode(`${step.value.length.toString(16)}\r\n`), step.value, CRLF);
         }
         pending = reader.read();
-        // A fixed body's next read (usually its end) is ready at once: one write for the whole
-        // reply. A stream's is not: flush what it produced so far without waiting.
-        if (!(await settlesAtOnce(pending))) {
-          if (!(await this.#write(concat(out)))) return false;
-          out = [];
-        }
       }
     } finally {
       this.#reply++; // stops this reply's hang-up watcher

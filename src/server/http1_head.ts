@@ -67,7 +67,7 @@ export function leadingBlankBytes(buf: Uint8Array): number {
 
 /** Status for a head that outgrew {@link MAX_HEAD_BYTES}: 414 while still in the request line. */
 export function oversizeStatus(buf: Uint8Array): number {
-  return buf.indexOf(LF) < 0 ? 414 : 431;
+  return buf.subarray(0, MAX_HEAD_BYTES).indexOf(LF) < 0 ? 414 : 431;
 }
 
 /** Parses a complete head (as delimited by {@link findHeadEnd}). Throws {@link HeadError}. */
