@@ -6,14 +6,17 @@
 
 const READ_SIZE = 16 * 1024;
 const EMPTY = new Uint8Array(0);
+/** Most idle read buffers kept for reuse (one is lent to each read in flight). */
+const POOL_MAX = 16;
+// Read buffers are lent per read, not owned per connection: what a read got is copied out at
+// once, so short-lived abusive connections do not leave a 16 KiB buffer each for the GC.
+const pool: Uint8Array<ArrayBuffer>[] = [];
 
 /** The byte source of one connection. Never throws: a reset or local close reads as the end. */
 export class ConnBytes {
   #conn: Deno.Conn;
   #buf: Uint8Array<ArrayBuffer> = EMPTY;
   #pending: Promise<boolean> | null = null;
-  /** Reused for every read (what arrives is copied out), so reads allocate only what they got. */
-  #scratch: Uint8Array<ArrayBuffer> | null = null;
   #ended = false;
 
   /** Reads from `conn` (which the caller keeps owning and closing). */
@@ -51,7 +54,7 @@ export class ConnBytes {
   }
 
   async #readOnce(): Promise<boolean> {
-    const chunk = this.#scratch ??= new Uint8Array(READ_SIZE);
+    const chunk = pool.pop() ?? new Uint8Array(READ_SIZE);
     let n: number | null;
     try {
       n = await this.#conn.read(chunk);
@@ -60,11 +63,12 @@ export class ConnBytes {
       // either way nothing more will arrive, which is exactly what the end of stream says.
       n = null;
     }
-    if (n === null) {
+    const got = n === null ? null : chunk.slice(0, n);
+    if (pool.length < POOL_MAX) pool.push(chunk);
+    if (got === null) {
       this.#ended = true;
       return false;
     }
-    const got = chunk.slice(0, n);
     if (this.#buf.length === 0) {
       this.#buf = got;
     } else {
