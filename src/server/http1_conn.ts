@@ -1,7 +1,7 @@
 /**
  * One connection of the control socket's HTTP/1.1 server: reads request heads under a deadline
- * and size caps, calls the handler, writes the reply (chunked when it has a body, so NDJSON
- * streams flow as produced), keeps the connection alive between requests within an idle timeout,
+ * and size caps, calls the handler, writes the reply (whole with Content-Length, or chunked for
+ * NDJSON streams so they flow as produced), keeps the connection alive between requests within an idle timeout,
  * and ends a reply's stream (releasing its source) when the client hangs up or the server closes.
  */
 import { ConnBytes } from "./conn_bytes.ts";

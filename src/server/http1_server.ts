@@ -12,8 +12,9 @@
  * What it promises: a head (request line + headers, ≤ 16 KiB, ≤ 100 fields) must arrive within
  * the header timeout (counted from accept for the first request, from the first byte for later
  * ones on a kept-alive connection, which may idle for the idle timeout in between), else 408 and
- * close; bodies need Content-Length (chunked ones get 411); replies with a body are chunked;
- * at most `maxConnections` at once (the oldest idle or head-reading one is evicted first).
+ * close; bodies need Content-Length (chunked ones get 411); fixed replies go out whole with
+ * Content-Length, NDJSON (and event-stream) replies chunked as produced, ended when the client
+ * hangs up; at most `maxConnections` at once (the oldest idle or head-reading one is evicted).
  */
 import { type ConnSettings, Http1Connection } from "./http1_conn.ts";
 
