@@ -66,6 +66,7 @@ async function run(reader: ReadableStreamBYOBReader, sinks: PumpSinks): Promise<
   const aligner = file && sinks.lineAligned
     ? new LineAligner((bytes) => (pending = file.write(bytes).then(onOutcome)))
     : null;
+  const batch = file && !aligner ? new WriteBatcher(file, onOutcome) : null;
   try {
     while (true) {
       // A fresh buffer per read: the chunk is handed on (file queue, live followers) and must
@@ -75,10 +76,10 @@ async function run(reader: ReadableStreamBYOBReader, sinks: PumpSinks): Promise<
       if (value.length === size && size < MAX_READ) size *= 2;
       else if (value.length < size / 4 && size > MIN_READ) size /= 2;
       ring?.push(value);
-      if (file) {
+      if (batch) await batch.push(value);
+      else if (aligner) {
         if (pending) await pending;
-        if (aligner) aligner.push(value);
-        else pending = file.write(value).then(onOutcome);
+        aligner.push(value);
       }
     }
   } catch (error) {
@@ -88,7 +89,64 @@ async function run(reader: ReadableStreamBYOBReader, sinks: PumpSinks): Promise<
   } finally {
     aligner?.flush();
     if (pending) await pending;
+    await batch?.drain();
   }
+}
+
+/** Bytes read ahead while a write is in flight, before the pump waits (backpressure). */
+export const MAX_BATCH = 512 * 1024;
+
+/**
+ * One write in flight at a time; chunks read meanwhile are gathered and written together when it
+ * settles. Reading thus runs ahead of the disk by up to {@link MAX_BATCH} bytes (fewer, larger
+ * writes) and still slows the child by ordinary backpressure beyond that. Order is kept: a batch
+ * is only issued after the previous write settled.
+ */
+class WriteBatcher {
+  readonly #file: SharedLogFile;
+  readonly #onOutcome: (outcome: WriteOutcome) => void;
+  #chunks: Uint8Array[] = [];
+  #bytes = 0;
+  #inFlight: Promise<void> | null = null;
+
+  constructor(file: SharedLogFile, onOutcome: (outcome: WriteOutcome) => void) {
+    this.#file = file;
+    this.#onOutcome = onOutcome;
+  }
+
+  /** Queues `chunk`; resolves at once unless MAX_BATCH bytes already wait. */
+  async push(chunk: Uint8Array): Promise<void> {
+    this.#chunks.push(chunk);
+    this.#bytes += chunk.length;
+    if (this.#inFlight === null) this.#issue();
+    else if (this.#bytes >= MAX_BATCH) await this.#inFlight;
+  }
+
+  /** Resolves once everything queued was written (or counted as lost). */
+  async drain(): Promise<void> {
+    while (this.#inFlight !== null) await this.#inFlight;
+  }
+
+  #issue(): void {
+    const data = this.#chunks.length === 1 ? this.#chunks[0]! : join(this.#chunks, this.#bytes);
+    this.#chunks = [];
+    this.#bytes = 0;
+    this.#inFlight = this.#file.write(data).then((outcome) => {
+      this.#onOutcome(outcome);
+      this.#inFlight = null;
+      if (this.#bytes > 0) this.#issue();
+    });
+  }
+}
+
+function join(chunks: Uint8Array[], total: number): Uint8Array {
+  const out = new Uint8Array(total);
+  let at = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, at);
+    at += chunk.length;
+  }
+  return out;
 }
 
 /** Holds back a partial last line (see {@link PumpSinks.lineAligned}). */
