@@ -6,28 +6,10 @@
  * with `http-error` in the log and `info` (SPEC §10).
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { FIXTURES_BIN, startDaemon } from "../helpers/daemon_harness.ts";
 import { pidAlive, waitFor } from "../helpers/wait_for.ts";
-import { HAVE_CHROMIUM, launch, serveRecorder } from "./web/browser.ts";
+import { cspViolations, HAVE_CHROMIUM, launch, serveRecorder, watchPage } from "./web/browser.ts";
 import { ctlAt, E2E_BIN, statusOf, waitStates, webUrlOf } from "./lib/e2e_helpers.ts";
-
-/** Collects page errors and CSP violations, so anything injected that tried to run shows up. */
-async function watch(page: Page): Promise<string[]> {
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-  await page.addInitScript({
-    content: `document.addEventListener("securitypolicyviolation", (e) =>
-  (globalThis.cspViolations ??= []).push(e.violatedDirective));`,
-  });
-  return problems;
-}
-
-async function violations(page: Page): Promise<string[]> {
-  return await page.evaluate(() =>
-    (globalThis as unknown as { cspViolations?: string[] }).cspViolations ?? []
-  );
-}
 
 Deno.test({
   name: "e2e web: real daemon dashboard, Stop button, hostile output, /logs server-side and live",
@@ -65,7 +47,7 @@ programs:
         evil: "RUNNING",
       });
       const page = await browser.newPage();
-      const problems = await watch(page);
+      const problems = await watchPage(page);
 
       await t.step(
         "the dashboard lists every configured process with its state and pid",
@@ -109,7 +91,7 @@ programs:
         });
         assert.ok((await pre.textContent())?.includes(evilArgs[0]!));
         assert.equal(await page.locator("main img, main svg, main script").count(), 0);
-        assert.deepEqual(await violations(page), []);
+        assert.deepEqual(await cspViolations(page), []);
       });
 
       await t.step("/logs: events in the first HTML response, then live updates", async () => {

@@ -3,6 +3,7 @@
  * running `taskmasterctl` against a daemon's socket, reading `status`, waiting for states, and
  * finding the web page's URL from the daemon's event log.
  */
+import type { ProcessStatus } from "../../../src/protocol/types.ts";
 import type { DaemonHandle } from "../../helpers/daemon_harness.ts";
 import { ctl, type CtlRun } from "../../integration/ctl/harness.ts";
 import { waitFor } from "../../helpers/wait_for.ts";
@@ -10,19 +11,8 @@ import { waitFor } from "../../helpers/wait_for.ts";
 /** Folder of the fixture programs that only these tests use. */
 export const E2E_BIN = new URL("../fixtures/", import.meta.url).pathname;
 
-/** One entry of `status --json` as the contract (SPEC §13) defines it. */
-export interface ProcStatus {
-  name: string;
-  program: string;
-  index: number;
-  state: string;
-  pid: number | null;
-  exitCode: number | null;
-  signal: string | null;
-  since: string;
-  restarts: number;
-  description: string;
-}
+/** One element of `status --json` (the wire type of SPEC §13). */
+export type ProcStatus = ProcessStatus;
 
 /** Runs `taskmasterctl -s SOCKET ARGS…` as a subprocess and returns code and output. */
 export function ctlAt(daemon: DaemonHandle, args: string[]): Promise<CtlRun> {

@@ -2,7 +2,7 @@
  * Headless Chromium for the web e2e tests (playwright-core driving Debian's /usr/bin/chromium),
  * plus a loopback canary server that counts hits (B5) and a helper to serve an attacker page.
  */
-import { type Browser, chromium } from "playwright-core";
+import { type Browser, chromium, type Page } from "playwright-core";
 
 /** Where CI installs Chromium. */
 export const CHROMIUM = "/usr/bin/chromium";
@@ -52,4 +52,26 @@ export function serveRecorder(hostname: string, page = "canary\n"): Recorder {
     hits,
     close: () => server.shutdown(),
   };
+}
+
+/**
+ * Collects page errors and CSP violations of `page`, so anything injected that tried to run
+ * shows up: returns the live list of page errors; read violations with {@link cspViolations}.
+ */
+export async function watchPage(page: Page): Promise<string[]> {
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
+  // A string, not a function: this runs in the page (DOM types are not in the Deno checker).
+  await page.addInitScript({
+    content: `globalThis.cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => globalThis.cspViolations.push(e.violatedDirective));`,
+  });
+  return problems;
+}
+
+/** The CSP directives the page reported as violated since it loaded. */
+export async function cspViolations(page: Page): Promise<string[]> {
+  return await page.evaluate(() =>
+    (globalThis as unknown as { cspViolations?: string[] }).cspViolations ?? []
+  );
 }

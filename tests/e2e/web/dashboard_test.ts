@@ -3,29 +3,10 @@
  * supervisor: load, live updates, buttons, and escaping of hostile child output (B5).
  */
 import assert from "node:assert/strict";
-import type { Page } from "playwright-core";
 import { startWebServer } from "../../../src/web/server.ts";
 import { FakeSupervisor } from "../../helpers/fake_supervisor.ts";
 import { waitFor } from "../../helpers/wait_for.ts";
-import { HAVE_CHROMIUM, launch, serveRecorder } from "./browser.ts";
-
-/** Records CSP violations and errors in the page, so an injected script would be noticed. */
-async function watch(page: Page): Promise<string[]> {
-  const problems: string[] = [];
-  page.on("pageerror", (error) => problems.push(`pageerror: ${error.message}`));
-  // A string, not a function: this runs in the page (DOM types are not in the Deno checker).
-  await page.addInitScript({
-    content: `globalThis.cspViolations = [];
-document.addEventListener("securitypolicyviolation", (e) => globalThis.cspViolations.push(e.violatedDirective));`,
-  });
-  return problems;
-}
-
-async function violations(page: Page): Promise<string[]> {
-  return await page.evaluate(() =>
-    (globalThis as unknown as { cspViolations?: string[] }).cspViolations ?? []
-  );
-}
+import { cspViolations, HAVE_CHROMIUM, launch, serveRecorder, watchPage } from "./browser.ts";
 
 Deno.test({
   name: "e2e: dashboard and /logs in headless Chromium",
@@ -37,7 +18,7 @@ Deno.test({
     const browser = await launch();
     try {
       const page = await browser.newPage();
-      const problems = await watch(page);
+      const problems = await watchPage(page);
 
       await t.step("page loads with every process and goes live", async () => {
         await page.goto(`${server.url}/`);
@@ -118,7 +99,11 @@ Deno.test({
             0,
             p,
           );
-          assert.deepEqual(await violations(page), [], `${p}: no CSP violation (nothing injected)`);
+          assert.deepEqual(
+            await cspViolations(page),
+            [],
+            `${p}: no CSP violation (nothing injected)`,
+          );
         }
         assert.deepEqual(canary.hits, [], "canary never hit");
         assert.deepEqual(problems, []);
