@@ -14,7 +14,7 @@ import { checkInt, checkStream, parseBody, readBodyCapped } from "./request_body
 
 /** Options of {@link createControlHandler}. */
 export interface ControlHandlerOptions {
-  /** Called once `shutdown` has stopped everything, just before its answer is sent. */
+  /** Called when `shutdown` is requested, before the programs are stopped and it is answered. */
   onShutdownRequested?: () => void;
 }
 
@@ -72,14 +72,16 @@ async function route(
   }
   if (req.method !== "POST") throw new ProtocolError("METHOD_NOT_ALLOWED", `${name} needs POST`);
   const body = parseBody(await readBodyCapped(req));
-  const result = await dispatchCommand(api, name, body);
   if (name === "shutdown") {
+    // Tell the daemon first, so its log says who asked before the programs stop; the answer
+    // still waits for `api.shutdown()`, which the daemon's own shutdown shares.
     try {
       options.onShutdownRequested?.();
     } catch (error) {
       console.error(`control: shutdown hook failed: ${String(error)}`);
     }
   }
+  const result = await dispatchCommand(api, name, body);
   return json(200, { ok: true, result });
 }
 

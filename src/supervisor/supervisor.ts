@@ -67,6 +67,7 @@ export class Supervisor implements SupervisorApi {
   #clock: Clock;
   #programs = new Map<string, Program>();
   #pids: PidsFile | null;
+  #shutdown: Promise<void> | null = null;
   #shuttingDown = false;
   #startedAt: number;
   #lastReload: DaemonInfo["lastReload"] = null;
@@ -180,7 +181,13 @@ export class Supervisor implements SupervisorApi {
     return run;
   }
 
-  async shutdown(): Promise<void> {
+  shutdown(): Promise<void> {
+    // Every caller (SIGTERM, `exit`, both at once) waits for the same, single shutdown.
+    this.#shutdown ??= this.#stopEverything();
+    return this.#shutdown;
+  }
+
+  async #stopEverything(): Promise<void> {
     this.#shuttingDown = true;
     const all = this.instances();
     await Promise.all(all.map((i) => stopOne(i, this.#clock, "shutdown")));
