@@ -23,50 +23,60 @@ function idValue(ctx: Ctx, e: Entry, what: string): string | number | null {
 
 /** Reads a `uid` entry; unknown users and (when not root) foreign users are errors. */
 export function readUser(ctx: Ctx, e: Entry): UserEntry | undefined {
-  const id = idValue(ctx, e, "user");
-  if (id === null) return undefined;
-  const u = lookupUser(id);
-  if (u === null) {
-    ctx.errors.at(
-      e.offset,
-      e.path,
-      `unknown user ${JSON.stringify(String(id))} ${got(ctx, e.value)}`,
-    );
-    return undefined;
-  }
-  if (ctx.host.uid !== 0 && u.uid !== ctx.host.uid) {
-    ctx.errors.at(
-      e.offset,
-      e.path,
-      `cannot run programs as user ${u.name} (uid ${u.uid}): taskmasterd is not running as root`,
-    );
-    return undefined;
-  }
-  return u;
+  return readId(ctx, e, {
+    what: "user",
+    key: "uid",
+    lookup: lookupUser,
+    id: (u) => u.uid,
+    own: ctx.host.uid,
+  });
 }
 
 /** Reads a `gid` entry; unknown groups and (when not root) foreign groups are errors. */
 export function readGroup(ctx: Ctx, e: Entry): GroupEntry | undefined {
-  const id = idValue(ctx, e, "group");
+  return readId(ctx, e, {
+    what: "group",
+    key: "gid",
+    lookup: lookupGroup,
+    id: (g) => g.gid,
+    own: ctx.host.gid,
+  });
+}
+
+/** The shared rules of `uid` and `gid`: the value's form, existence, and the non-root limit. */
+function readId<T extends { name: string }>(
+  ctx: Ctx,
+  e: Entry,
+  kind: {
+    what: "user" | "group";
+    key: "uid" | "gid";
+    lookup: (id: string | number) => T | null;
+    id: (found: T) => number;
+    own: number;
+  },
+): T | undefined {
+  const id = idValue(ctx, e, kind.what);
   if (id === null) return undefined;
-  const g = lookupGroup(id);
-  if (g === null) {
+  const found = kind.lookup(id);
+  if (found === null) {
     ctx.errors.at(
       e.offset,
       e.path,
-      `unknown group ${JSON.stringify(String(id))} ${got(ctx, e.value)}`,
+      `unknown ${kind.what} ${JSON.stringify(String(id))} ${got(ctx, e.value)}`,
     );
     return undefined;
   }
-  if (ctx.host.uid !== 0 && g.gid !== ctx.host.gid) {
+  if (ctx.host.uid !== 0 && kind.id(found) !== kind.own) {
     ctx.errors.at(
       e.offset,
       e.path,
-      `cannot run programs as group ${g.name} (gid ${g.gid}): taskmasterd is not running as root`,
+      `cannot run programs as ${kind.what} ${found.name} (${kind.key} ${
+        kind.id(found)
+      }): taskmasterd is not running as root`,
     );
     return undefined;
   }
-  return g;
+  return found;
 }
 
 /**
