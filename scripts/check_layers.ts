@@ -2,7 +2,8 @@
  * `deno task check` gate for the architecture rules of DESIGN.md §2.5 and §2.7:
  * - ctl/ imports only src/protocol/* from src/, and src/ never imports ctl/;
  * - src/protocol/* and the pure modules use no `Deno.*`, timers or wall clock;
- * - src/config/* never imports supervisor/, server/, web/ or logs/;
+ * - src/config/* never imports supervisor/, control/, http1/, web/ or logs/;
+ * - src/http1/* (transport) never imports control/, web/ or supervisor/;
  * - source files stay under 500 lines (hard cap).
  * Prints every violation and exits 1 if there is any.
  */
@@ -15,7 +16,7 @@ const PURE = [
   "src/supervisor/policy.ts",
   "src/supervisor/states.ts",
   "src/config/diff.ts",
-  "src/config/fields.ts",
+  "src/config/converters.ts",
 ];
 
 const violations: string[] = [];
@@ -48,9 +49,12 @@ for (const file of await sourceFiles()) {
     }
     if (
       file.startsWith("src/config/") &&
-      /^src\/(supervisor|server|web|logs)\//.test(target)
+      /^src\/(supervisor|control|http1|web|logs)\//.test(target)
     ) {
       violations.push(`${file}: imports ${target} (config/ is below the runtime layers)`);
+    }
+    if (file.startsWith("src/http1/") && /^src\/(control|web|supervisor)\//.test(target)) {
+      violations.push(`${file}: imports ${target} (http1/ is transport only)`);
     }
   }
   const code = stripComments(text);

@@ -13,10 +13,10 @@ import { createRetryingOutput } from "./logs/retrying_output.ts";
 import { Supervisor } from "./supervisor/supervisor.ts";
 import { stopOrphans } from "./process/pids_file.ts";
 import { raiseFdLimit } from "./process/fd_limit.ts";
-import { createControlHandler } from "./server/control.ts";
-import { listenUnix, probeSocket } from "./server/unix_listener.ts";
+import { createControlHandler } from "./control/handler.ts";
+import { listenUnix, probeSocket } from "./http1/unix_listener.ts";
 import { Alerter } from "./alerts/alerter.ts";
-import { WebListener } from "./web_listener.ts";
+import { WebListener } from "./web/listener.ts";
 import { ProtocolError } from "./protocol/errors.ts";
 import { installCrashGuards } from "./crash_guards.ts";
 

@@ -2,7 +2,7 @@
  * `taskmasterd -d`: starts a detached copy of this daemon (own session, no terminal) and returns
  * 0 only once its control socket answers, 1 if the copy exits or does not answer in time.
  */
-import { probeSocket } from "./server/unix_listener.ts";
+import { probeSocket } from "./http1/unix_listener.ts";
 
 /** Set in the environment of the detached copy so it knows it has no terminal. */
 export const DETACHED_ENV = "TASKMASTER_DETACHED";

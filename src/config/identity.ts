@@ -3,8 +3,8 @@
  * and the folded Identity a child is dropped to (SPEC §6, §13).
  */
 import { isScalar } from "yaml";
-import type { Ctx, Entry } from "./read.ts";
-import { got } from "./read.ts";
+import type { Ctx, Entry } from "./yaml_nodes.ts";
+import { got } from "./yaml_nodes.ts";
 import type { Identity } from "./types.ts";
 import { type GroupEntry, lookupGroup, lookupUser, type UserEntry } from "./users.ts";
 

@@ -4,15 +4,15 @@
  * file reads and the environment/uid lookups (all injectable through `LoadOptions`).
  */
 import { hostname } from "node:os";
-import { ErrorCollector } from "./collector.ts";
-import { readDaemonSection } from "./daemon_section.ts";
-import { programNameProblem } from "./fields.ts";
+import { ErrorCollector } from "./error_collector.ts";
+import { readDaemonSection } from "./validate_daemon.ts";
+import { programNameProblem } from "./converters.ts";
 import { deepFreeze } from "./freeze.ts";
-import { TOP_KEYS } from "./keys.ts";
-import { readProgram } from "./program.ts";
-import { type Ctx, type HostFacts, isNullNode, MERGE_BUDGET, readMap } from "./read.ts";
+import { TOP_KEYS } from "./key_table.ts";
+import { readProgram } from "./validate_program.ts";
+import { type Ctx, type HostFacts, isNullNode, MERGE_BUDGET, readMap } from "./yaml_nodes.ts";
 import type { Config, LoadResult, ProgramSpec } from "./types.ts";
-import { MAX_CONFIG_BYTES, parseYamlSource } from "./yaml_source.ts";
+import { MAX_CONFIG_BYTES, parseYamlSource } from "./parse_yaml.ts";
 import { dirOf, normalizeAbs } from "../protocol/socket_path.ts";
 
 /** Overrides of host facts, for tests (defaults: the real daemon's uid, gid, env, host name). */

@@ -6,7 +6,7 @@
  * saved under tests/fuzz/corpus/api/ (JSON: method, path, body as base64) and replayed every run.
  */
 import assert from "node:assert/strict";
-import { createControlHandler } from "../../src/server/control.ts";
+import { createControlHandler } from "../../src/control/handler.ts";
 import { COMMAND_NAMES } from "../../src/protocol/commands.ts";
 import { isErrorCode } from "../../src/protocol/errors.ts";
 import { hostileScenario } from "../helpers/fake_scenarios.ts";

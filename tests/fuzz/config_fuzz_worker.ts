@@ -6,7 +6,7 @@
  */
 /// <reference lib="deno.worker" />
 import { parseConfigText } from "../../src/config/load.ts";
-import { PROGRAM_KEYS } from "../../src/config/keys.ts";
+import { PROGRAM_KEYS } from "../../src/config/key_table.ts";
 import type { LoadResult } from "../../src/config/types.ts";
 import { snapshotPrototypes } from "../reliability/lib/prototypes.ts";
 import { mutateText, Rng } from "./fuzz_util.ts";

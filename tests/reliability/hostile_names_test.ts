@@ -4,7 +4,7 @@
  * a closed error code, never a 500, and the built-in prototypes are unchanged afterwards.
  */
 import assert from "node:assert/strict";
-import { createControlHandler } from "../../src/server/control.ts";
+import { createControlHandler } from "../../src/control/handler.ts";
 import { COMMAND_NAMES } from "../../src/protocol/commands.ts";
 import { isErrorCode } from "../../src/protocol/errors.ts";
 import { hostileScenario } from "../helpers/fake_scenarios.ts";

@@ -203,7 +203,7 @@ Deno.test("B1: a sender stalled inside its body is answered 400 by the 10 s body
 });
 
 Deno.test("B1/B9: senders stalled inside the request line or headers are cut off by the head deadline", async () => {
-  // 10 s head deadline (src/server/http1_server.ts); 100 slowloris connections at once, plus the
+  // 10 s head deadline (src/http1/server.ts); 100 slowloris connections at once, plus the
   // two cuts of the original finding (inside the request line, inside the headers).
   const daemon = await startDaemon(CONFIG);
   try {

@@ -1,6 +1,6 @@
-import { assert, assertEquals, assertMatch } from "../../unit/server/asserts.ts";
+import { assert, assertEquals, assertMatch } from "../../unit/control/asserts.ts";
 import { API_VERSION } from "../../../src/protocol/version.ts";
-import { listenUnix } from "../../../src/server/unix_listener.ts";
+import { listenUnix } from "../../../src/http1/unix_listener.ts";
 import { CTL, ctl, type FakeDaemon, startFakeDaemon, waitFor } from "./harness.ts";
 
 async function withDaemon(fn: (d: FakeDaemon) => Promise<void>, delayMs = 0): Promise<void> {

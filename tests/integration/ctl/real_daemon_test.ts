@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertMatch } from "../../unit/server/asserts.ts";
+import { assert, assertEquals, assertMatch } from "../../unit/control/asserts.ts";
 import { FIXTURES_BIN, startDaemon } from "../../helpers/daemon_harness.ts";
 import { ctl } from "./harness.ts";
 

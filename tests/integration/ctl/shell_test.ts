@@ -1,4 +1,4 @@
-import { assert, assertEquals, assertMatch } from "../../unit/server/asserts.ts";
+import { assert, assertEquals, assertMatch } from "../../unit/control/asserts.ts";
 import { CTL, PTY_DRIVE, startFakeDaemon } from "./harness.ts";
 
 type Step = { send: string } | { expect: string } | { pause: number };

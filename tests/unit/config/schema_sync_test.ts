@@ -11,8 +11,8 @@ import {
   SMTP_DEFAULTS,
   SMTP_KEYS,
   TOP_KEYS,
-} from "../../../src/config/keys.ts";
-import { SIGNAL_NAMES } from "../../../src/config/fields.ts";
+} from "../../../src/config/key_table.ts";
+import { SIGNAL_NAMES } from "../../../src/config/converters.ts";
 import { ok } from "./helpers.ts";
 
 type Obj = Record<string, unknown> & { properties: Record<string, Obj> };

@@ -1,4 +1,4 @@
-import { assertEquals, assertMatch } from "../server/asserts.ts";
+import { assertEquals, assertMatch } from "../control/asserts.ts";
 import { splitWords } from "../../../ctl/words.ts";
 import { formatUptime, makePaint, renderReload, renderStatus } from "../../../ctl/render.ts";
 import { scanGlobals } from "../../../ctl/run.ts";

@@ -1,5 +1,5 @@
 /**
- * HTTP/1.1 message heads for the control socket's own server (http1_conn.ts): finds the end of a
+ * HTTP/1.1 message heads for the control socket's own server (conn.ts): finds the end of a
  * request head, parses it strictly (RFC 9112) under caps, and encodes response heads. Pure code:
  * no I/O, every refusal is an {@link HeadError} carrying the status to answer with.
  */

@@ -1,6 +1,6 @@
-import { assert, assertEquals, assertMatch } from "./asserts.ts";
-import { createControlHandler } from "../../../src/server/control.ts";
-import { listenUnix, probeSocket } from "../../../src/server/unix_listener.ts";
+import { assert, assertEquals, assertMatch } from "../control/asserts.ts";
+import { createControlHandler } from "../../../src/control/handler.ts";
+import { listenUnix, probeSocket } from "../../../src/http1/unix_listener.ts";
 import { controlScenario } from "../../helpers/fake_scenarios.ts";
 import { waitFor } from "../../helpers/wait_for.ts";
 

@@ -3,7 +3,7 @@
  * with "(got …)", and returns undefined on failure so validation can carry on collecting.
  */
 import { isScalar, type Scalar } from "yaml";
-import { type Ctx, type Entry, got, sourceText } from "./read.ts";
+import { type Ctx, type Entry, got, sourceText } from "./yaml_nodes.ts";
 
 /** The entry's scalar node, or undefined after reporting "must be …". */
 export function scalarOf(ctx: Ctx, e: Entry, expected: string): Scalar | undefined {

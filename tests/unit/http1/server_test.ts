@@ -1,11 +1,11 @@
 /**
- * The control socket's own HTTP/1.1 server (src/server/http1_server.ts) over a real unix socket,
+ * The control socket's own HTTP/1.1 server (src/http1/server.ts) over a real unix socket,
  * with short timeouts: head deadline, idle timeout, caps (431/414/411/400), keep-alive and
  * pipelining, HTTP/1.0, 100-continue, eviction at the connection bound, hang-up releasing streams.
  */
-import { assert, assertEquals, assertMatch } from "./asserts.ts";
-import { createControlHandler } from "../../../src/server/control.ts";
-import { type Http1Options, serveHttp1 } from "../../../src/server/http1_server.ts";
+import { assert, assertEquals, assertMatch } from "../control/asserts.ts";
+import { createControlHandler } from "../../../src/control/handler.ts";
+import { type Http1Options, serveHttp1 } from "../../../src/http1/server.ts";
 import { controlScenario } from "../../helpers/fake_scenarios.ts";
 import { waitFor } from "../../helpers/wait_for.ts";
 

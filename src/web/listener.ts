@@ -3,9 +3,9 @@
  * that section changes, and turns a failure (port taken) into an `http-error` event and an
  * `info` field instead of a reason for the daemon to die (SPEC §10).
  */
-import type { HttpSpec } from "./config/types.ts";
-import type { EventHub } from "./events.ts";
-import type { SupervisorApi } from "./supervisor/api.ts";
+import type { HttpSpec } from "../config/types.ts";
+import type { EventHub } from "../events.ts";
+import type { SupervisorApi } from "../supervisor/api.ts";
 
 /** The current web listener, or its last error. */
 export class WebListener {
@@ -41,7 +41,7 @@ export class WebListener {
     if (spec === null) return;
     try {
       // Loaded on first use: a daemon with `http: false` never compiles the page's modules.
-      const { startWebServer } = await import("./web/server.ts");
+      const { startWebServer } = await import("./server.ts");
       this.#server = await startWebServer(api, spec, {
         onError: (message) => this.#hub.emit("ERROR", "http-error", null, { reason: message }),
       });

@@ -4,9 +4,9 @@
  * node; nothing is ever expanded recursively, so alias bombs cost nothing here.
  */
 import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type Scalar } from "yaml";
-import type { ErrorCollector } from "./collector.ts";
+import type { ErrorCollector } from "./error_collector.ts";
 import { unknownKeyMessage } from "./did_you_mean.ts";
-import type { YamlSource } from "./yaml_source.ts";
+import type { YamlSource } from "./parse_yaml.ts";
 
 /** Merge-key pairs visited per document before `<<` fan-out is refused. */
 export const MERGE_BUDGET = 10_000;

@@ -4,8 +4,8 @@
  * custom or unknown tags, alias bombs, and the parser's own stack overflows.
  */
 import { type Document, isNode, LineCounter, parseDocument, visit } from "yaml";
-import { ErrorCollector } from "./collector.ts";
-import { prescanYaml } from "./prescan.ts";
+import { ErrorCollector } from "./error_collector.ts";
+import { prescanYaml } from "./prescan_yaml.ts";
 
 /** Largest config accepted, in bytes (SPEC §5). */
 export const MAX_CONFIG_BYTES = 1024 * 1024;

@@ -6,7 +6,7 @@ import {
   parseSignal,
   parseUmask,
   splitCommand,
-} from "../../../src/config/fields.ts";
+} from "../../../src/config/converters.ts";
 import { ok, prog } from "./helpers.ts";
 
 Deno.test("umask is octal from the source text, quoted or not", () => {

@@ -9,7 +9,7 @@ import {
   resolveAgainst,
   resolveSocketPath,
 } from "../protocol/socket_path.ts";
-import { emailProblem, isLoopbackHost } from "./fields.ts";
+import { emailProblem, isLoopbackHost } from "./converters.ts";
 import { readGroup, readUser } from "./identity.ts";
 import {
   ALERT_KEYS,
@@ -24,11 +24,11 @@ import {
   SECRET_REF_KEYS,
   SMTP_DEFAULTS,
   SMTP_KEYS,
-} from "./keys.ts";
-import type { GlobalIdentity } from "./program.ts";
-import { type Ctx, deref, type Entry, got, isNullNode, offsetOf, readMap } from "./read.ts";
+} from "./key_table.ts";
+import type { GlobalIdentity } from "./validate_program.ts";
+import { type Ctx, deref, type Entry, got, isNullNode, offsetOf, readMap } from "./yaml_nodes.ts";
 import type { AlertsSpec, DaemonSpec, HttpSpec, SmtpSpec } from "./types.ts";
-import { readBool, readInt, readSeconds, readString } from "./values.ts";
+import { readBool, readInt, readSeconds, readString } from "./entry_readers.ts";
 
 /** `taskmaster:` resolved, plus the identity programs inherit. */
 export interface DaemonSection {

@@ -4,13 +4,13 @@
  */
 import { isScalar, isSeq } from "yaml";
 import { resolveAgainst } from "../protocol/socket_path.ts";
-import { parseAutorestart, parseSignal, parseUmask, splitCommand } from "./fields.ts";
+import { parseAutorestart, parseSignal, parseUmask, splitCommand } from "./converters.ts";
 import { foldIdentity, readGroup, readUser } from "./identity.ts";
-import { MAX_LOGBACKUPS, PROGRAM_DEFAULTS, PROGRAM_KEYS } from "./keys.ts";
-import { type Ctx, deref, type Entry, got, isNullNode, offsetOf, readMap } from "./read.ts";
+import { MAX_LOGBACKUPS, PROGRAM_DEFAULTS, PROGRAM_KEYS } from "./key_table.ts";
+import { type Ctx, deref, type Entry, got, isNullNode, offsetOf, readMap } from "./yaml_nodes.ts";
 import type { OutputTarget, ProgramSpec } from "./types.ts";
 import type { GroupEntry, UserEntry } from "./users.ts";
-import { readBool, readInt, readSeconds, readString, scalarOf, writtenText } from "./values.ts";
+import { readBool, readInt, readSeconds, readString, scalarOf, writtenText } from "./entry_readers.ts";
 
 /** Global identity parts that programs inherit unless they set their own. */
 export interface GlobalIdentity {

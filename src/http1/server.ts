@@ -16,7 +16,7 @@
  * Content-Length, NDJSON (and event-stream) replies chunked as produced, ended when the client
  * hangs up; at most `maxConnections` at once (the oldest idle or head-reading one is evicted).
  */
-import { type ConnSettings, Http1Connection } from "./http1_conn.ts";
+import { type ConnSettings, Http1Connection } from "./conn.ts";
 
 /** Tunables of {@link serveHttp1} (milliseconds); the defaults suit the control socket. */
 export interface Http1Options {

@@ -5,7 +5,7 @@
  * and ends a reply's stream (releasing its source) when the client hangs up or the server closes.
  */
 import { ConnBytes } from "./conn_bytes.ts";
-import { LengthBody } from "./http1_body.ts";
+import { LengthBody } from "./body.ts";
 import {
   encodeRefusal,
   encodeResponseHead,
@@ -16,7 +16,7 @@ import {
   oversizeStatus,
   parseHead,
   type RequestHead,
-} from "./http1_head.ts";
+} from "./head.ts";
 
 /** Limits and callbacks one connection needs (all times in milliseconds). */
 export interface ConnSettings {

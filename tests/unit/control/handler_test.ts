@@ -1,6 +1,6 @@
 import { assert, assertEquals, assertMatch } from "./asserts.ts";
-import { createControlHandler } from "../../../src/server/control.ts";
-import { lastLines } from "../../../src/server/dispatch.ts";
+import { createControlHandler } from "../../../src/control/handler.ts";
+import { lastLines } from "../../../src/control/dispatch.ts";
 import { MAX_REQUEST_BYTES } from "../../../src/protocol/commands.ts";
 import { API_VERSION } from "../../../src/protocol/version.ts";
 import { controlScenario } from "../../helpers/fake_scenarios.ts";

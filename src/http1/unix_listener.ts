@@ -2,12 +2,12 @@
  * Serves an HTTP handler on a unix socket that is 0600 from the moment it exists at its path
  * (SPEC §13): bound inside a fresh private 0700 directory next to the target, then hard-linked
  * into place (which also refuses to clobber a socket that appeared meanwhile). A live socket at
- * the path is refused; a stale one is removed. HTTP is served by http1_server.ts (not Deno.serve,
+ * the path is refused; a stale one is removed. HTTP is served by server.ts (not Deno.serve,
  * which has no head deadline); a client that vanishes mid-reply never becomes an unhandled
  * rejection.
  */
 import { MAX_SOCKET_PATH_BYTES } from "../protocol/socket_path.ts";
-import { type Http1Options, serveHttp1 } from "./http1_server.ts";
+import { type Http1Options, serveHttp1 } from "./server.ts";
 
 /** How long a liveness probe waits for a connection before calling the socket stale. */
 const PROBE_TIMEOUT_MS = 1000;
@@ -61,7 +61,7 @@ export type UnixListenOptions = Http1Options;
 
 /**
  * Serves `handler` on the unix socket `path` (see the module comment) with the control socket's
- * own HTTP/1.1 server (http1_server.ts: head deadline, size caps, connection bound). Throws
+ * own HTTP/1.1 server (server.ts: head deadline, size caps, connection bound). Throws
  * `another taskmasterd is running on PATH` when a live socket is there.
  */
 export async function listenUnix(
