@@ -10,7 +10,14 @@ import { MAX_LOGBACKUPS, PROGRAM_DEFAULTS, PROGRAM_KEYS } from "./key_table.ts";
 import { type Ctx, deref, type Entry, got, isNullNode, offsetOf, readMap } from "./yaml_nodes.ts";
 import type { OutputTarget, ProgramSpec } from "./types.ts";
 import type { GroupEntry, UserEntry } from "./users.ts";
-import { readBool, readInt, readSeconds, readString, scalarOf, writtenText } from "./entry_readers.ts";
+import {
+  readBool,
+  readInt,
+  readSeconds,
+  readString,
+  scalarOf,
+  writtenText,
+} from "./entry_readers.ts";
 
 /** Global identity parts that programs inherit unless they set their own. */
 export interface GlobalIdentity {
