@@ -78,24 +78,23 @@ for (const [umask, file, dir] of UMASK_CASES) {
   });
 }
 
-Deno.test("crash-loop throttle: immediate, then 1 s, 2 s capped; stop in BACKOFF is immediate", async () => {
+// The throttle's timing (immediate, then 1 s, 2 s, 4 s… capped; reset after 60 s up; stop in
+// BACKOFF at once) is checked on a fake clock in tests/unit/supervisor/instance_test.ts and
+// actions_test.ts; here a real child that crashes at once drives the loop.
+Deno.test("crash-loop throttle: a real crashing child backs off 1 s, 2 s; stop in BACKOFF stops it", async () => {
   const cfg = config([
     spec("loop", [bin("crash_fast")], { autorestart: "always", maxrestartdelay: 2 }),
   ]);
   await withRig(cfg, async (r) => {
     r.sup.startAutostart();
-    await r.waitEvent("spawned", "loop", 5, 15_000);
+    await r.waitEvent("backoff", "loop", 2, 15_000);
     const delays = r.events("backoff", "loop").map((e) => e.fields.delay);
-    assert.deepStrictEqual(delays.slice(0, 3), [1, 2, 2]);
-    const spawns = r.events("spawned", "loop").map((e) => Date.parse(e.time));
-    assert.ok((spawns[1] ?? 0) - (spawns[0] ?? 0) < 900, "first restart immediate");
+    assert.deepStrictEqual(delays.slice(0, 2), [1, 2]);
     await waitFor(() => r.sup.status([])[0]?.state === "BACKOFF");
     assert.match(r.sup.status([])[0]?.description ?? "", /^crash loop: restart in \ds$/);
-    assert.ok((r.sup.status([])[0]?.restarts ?? 0) >= 4);
-    const t0 = performance.now();
+    assert.ok((r.sup.status([])[0]?.restarts ?? 0) >= 2);
     const [res] = await r.sup.stop(["loop"]);
     assert.equal(res?.state, "STOPPED");
-    assert.ok(performance.now() - t0 < 100);
     assert.equal(r.events("fatal", "loop").length, 0);
   });
 });

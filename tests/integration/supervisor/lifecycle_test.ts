@@ -32,16 +32,16 @@ Deno.test("numprocs naming: prog for 1, prog:N for more; prog:0 addresses a sing
   });
 });
 
-Deno.test("autostart false is not started; start waits for RUNNING after starttime", async () => {
+// Timing (RUNNING exactly after starttime) is checked on a fake clock in
+// tests/unit/supervisor/actions_test.ts; here a real child reaches RUNNING.
+Deno.test("autostart false is not started; start waits for RUNNING", async () => {
   const cfg = config([spec("slow", [bin("forever")], { autostart: false, starttime: 0.3 })]);
   await withRig(cfg, async (r) => {
     r.sup.startAutostart();
     assert.equal(r.sup.status([])[0]?.state, "STOPPED");
-    const t0 = performance.now();
     const [res] = await r.sup.start(["slow"]);
     assert.equal(res?.ok, true);
     assert.equal(res?.message, "started");
-    assert.ok(performance.now() - t0 >= 290, "RUNNING only after starttime");
     assert.equal(r.sup.status([])[0]?.state, "RUNNING");
   });
 });
@@ -70,17 +70,16 @@ Deno.test("autorestart modes with exitcodes", async () => {
   });
 });
 
-Deno.test("startretries: exits before starttime go BACKOFF 1 s, 2 s then FATAL with the reason", async () => {
+// The backoff timing (1 s, 2 s, answer with the last failure) is checked on a fake clock in
+// tests/unit/supervisor/{instance,actions}_test.ts; here a real exit status 7 drives it.
+Deno.test("startretries: a real exit before starttime retries, then FATAL with the reason", async () => {
   const cfg = config([spec("bad", [bin("exit_with"), "7"], { starttime: 1, startretries: 2 })]);
   await withRig(cfg, async (r) => {
-    const t0 = performance.now();
     const [res] = await r.sup.start(["bad"]);
-    const elapsed = performance.now() - t0;
     assert.equal(res?.ok, false);
     assert.match(res?.message ?? "", /FATAL: exit status 7/);
     assert.equal(r.events("spawned", "bad").length, 3);
     assert.deepStrictEqual(r.events("backoff", "bad").map((e) => e.fields.delay), [1, 2]);
-    assert.ok(elapsed >= 2900 && elapsed < 5000, `took ${elapsed}`);
     const [st] = r.sup.status(["bad"]);
     assert.equal(st?.state, "FATAL");
     assert.equal(st?.description, "exit status 7");
@@ -108,6 +107,8 @@ Deno.test("missing command and missing workingdir end FATAL with the OS text, ne
   await Deno.remove(plain);
 });
 
+// SIGKILL exactly at stoptime is checked on a fake clock in tests/unit/supervisor/actions_test.ts;
+// here the SIGKILL reaches a real child that ignores SIGTERM.
 Deno.test("stop: a TERM-ignoring child gets SIGKILL after stoptime (F1)", async () => {
   const cfg = config([spec("stubborn", [bin("ignore_term")], { stoptime: 1 })]);
   await withRig(cfg, async (r) => {
@@ -115,11 +116,8 @@ Deno.test("stop: a TERM-ignoring child gets SIGKILL after stoptime (F1)", async 
     const out = r.outputs.get("stubborn");
     await waitFor(() => out?.text.stdout.includes("ready"), { what: "ready" });
     const pid = r.sup.status([])[0]?.pid ?? 0;
-    const t0 = performance.now();
     const [res] = await r.sup.stop(["stubborn"]);
-    const elapsed = performance.now() - t0;
     assert.equal(res?.ok, true);
-    assert.ok(elapsed >= 950 && elapsed < 1600, `stop took ${elapsed}`);
     assert.equal(r.events("killed", "stubborn").length, 1);
     const [st] = r.sup.status([]);
     assert.equal(st?.state, "STOPPED");
@@ -136,10 +134,11 @@ Deno.test("stop: a SIGSTOPped child still stops promptly (F2)", async () => {
     await waitFor(() => Deno.readTextFileSync(`/proc/${pid}/stat`).includes(") T "), {
       what: "stopped state",
     });
-    const t0 = performance.now();
-    await r.sup.stop(["frozen"]);
-    assert.ok(performance.now() - t0 < 1000, "SIGCONT after SIGTERM lets it die at once");
+    const [res] = await r.sup.stop(["frozen"]);
+    assert.equal(res?.ok, true);
+    // Killed by SIGTERM, not by the SIGKILL of stoptime: the SIGCONT let it receive the TERM.
     assert.equal(r.sup.status([])[0]?.signal, "SIGTERM");
+    assert.equal(r.events("killed", "frozen").length, 0);
   });
 });
 
