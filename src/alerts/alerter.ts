@@ -1,10 +1,13 @@
 /**
  * Alert e-mails (SPEC §11, §13 "Alerts"): subscribes to the event hub, turns critical events into
  * batched, rate-limited mails and sends them in the background. The hub listener does O(1) work
- * and never touches the network, so supervision never waits for mail. Delivery trouble is
- * counted in {@link Alerter.stats} and logged once per outage (`alert-failed`); every mail that
- * goes through logs `alert-sent`. The SMTP password never leaves the transport.
+ * and never touches the network, so supervision never waits for mail. Each mail (one batch) that
+ * fails logs `alert-failed` as it happens: WARN per failed attempt with the delay before the next
+ * one, ERROR when it is given up; a full queue is logged once per outage. Every mail that goes
+ * through logs `alert-sent`. Trouble is also counted in {@link Alerter.stats}. No line carries the
+ * SMTP password. Time (batch window, retry delays, crash-loop window) comes from a {@link Clock}.
  */
+import { type Clock, systemClock, type TimerId } from "../clock.ts";
 import type { EventHub } from "../events.ts";
 import type { AlertsSpec, SmtpSpec } from "../config/types.ts";
 import type { LogEvent } from "../protocol/types.ts";
@@ -29,6 +32,8 @@ export interface AlerterOptions {
   readonly hostname?: string;
   /** Transport factory (tests inject short timeouts or fakes); defaults to nodemailer SMTP. */
   readonly transport?: (smtp: SmtpSpec) => MailTransport;
+  /** Batch window, crash-loop timing and retry delays; the system clock by default. */
+  readonly clock?: Clock;
 }
 
 /** Batches waiting to be sent beyond the one in flight; more are dropped and counted. */
@@ -43,13 +48,17 @@ export class Alerter {
   #transport: { key: string; transport: MailTransport } | null = null;
   #retired = new Set<Promise<void>>();
   #batcher = new AlertBatcher();
-  #batchTimer: ReturnType<typeof setTimeout> | undefined;
+  #clock: Clock;
+  #batchTimer: TimerId | null = null;
   #queue: SendQueue<AlertBatch>;
   #unsubscribe: () => void;
   #closed = false;
-  /** Trouble since the last mail that went through: reported in the next mail, logged once. */
+  /** Trouble since the last mail that went through: reported in the next mail. */
   #unreported: { failed: number; dropped: number } = { failed: 0, dropped: 0 };
+  /** A full queue (or unreadable settings) was logged since the last mail that went through. */
   #outageLogged = false;
+  /** The password the attempt in flight used (a reload may change the current one meanwhile). */
+  #attemptPassword: string | null = null;
   #stats = { sent: 0, failed: 0, dropped: 0 };
 
   constructor(hub: EventHub, options: AlerterOptions) {
@@ -57,12 +66,15 @@ export class Alerter {
     this.#spec = options.spec;
     this.#host = headerSafe(options.hostname ?? localHostname(), 100) || "localhost";
     this.#factory = options.transport ?? ((smtp) => createSmtpTransport(smtp));
+    this.#clock = options.clock ?? systemClock;
     this.#queue = new SendQueue<AlertBatch>({
       limit: QUEUE_LIMIT,
+      clock: this.#clock,
       retryDelays: () => retryDelays(this.#spec().alerts),
       send: (batch) => this.#sendBatch(batch),
       onSent: (batch, reply) => this.#onSent(batch, reply),
-      onFailed: (_batch, error) => this.#onFailed(error),
+      onRetry: (batch, error, attempt, delayMs) => this.#onRetry(batch, error, attempt, delayMs),
+      onFailed: (batch, error, attempts) => this.#onFailed(batch, error, attempts),
     });
     this.#unsubscribe = hub.subscribe((event) => this.#onEvent(event));
   }
@@ -80,7 +92,7 @@ export class Alerter {
     if (this.#closed) throw new Error("alerts are shut down");
     const settings = this.#spec();
     if (settings.email.length === 0) throw new Error("alerts are off: taskmaster.email is empty");
-    const message = testMail(this.#envelope(settings), new Date());
+    const message = testMail(this.#envelope(settings), new Date(this.#clock.wall()));
     try {
       const reply = await this.#transportFor(settings.smtp).send(message);
       this.#stats.sent++;
@@ -103,7 +115,8 @@ export class Alerter {
     if (this.#closed) return;
     this.#closed = true;
     this.#unsubscribe();
-    clearTimeout(this.#batchTimer);
+    if (this.#batchTimer !== null) this.#clock.clearTimer(this.#batchTimer);
+    this.#batchTimer = null;
     this.#batcher.take();
     const queueDone = this.#queue.close();
     const current = this.#transport?.transport;
@@ -119,19 +132,24 @@ export class Alerter {
     try {
       const settings = this.#spec();
       if (settings.email.length === 0) return;
-      if (this.#batcher.offer(event, performance.now(), settings.alerts) !== "opened") return;
+      if (this.#batcher.offer(event, this.#clock.now(), settings.alerts) !== "opened") return;
       const windowMs = Math.max(0, settings.alerts.batchWindow * 1000);
-      this.#batchTimer = setTimeout(() => this.#flush(), windowMs);
+      this.#batchTimer = this.#clock.setTimer(windowMs, () => this.#flush());
     } catch (error) {
       // A bad spec getter must not break the hub (it would unsubscribe us for good); say so later,
-      // outside the emit in progress.
-      queueMicrotask(() => this.#onFailed(error));
+      // outside the emit in progress, once per outage (it would fail on every event).
+      queueMicrotask(() => {
+        if (this.#closed) return;
+        this.#stats.failed++;
+        this.#unreported.failed++;
+        this.#logOutage(describeError(error));
+      });
     }
   }
 
   /** Batch window over: hand the batch to the background queue. */
   #flush(): void {
-    this.#batchTimer = undefined;
+    this.#batchTimer = null;
     const batch = this.#batcher.take();
     if (batch === null || this.#closed) return;
     // Alerts switched off by a reload while the batch was open: the batch goes nowhere.
@@ -148,6 +166,7 @@ export class Alerter {
     if (settings.email.length === 0) return Promise.resolve("not sent: alerts are off");
     const note: DeliveryNote = { ...this.#unreported };
     const message = alertMail(this.#envelope(settings), batch, note);
+    this.#attemptPassword = settings.smtp.password;
     return this.#transportFor(settings.smtp).send(message);
   }
 
@@ -158,21 +177,38 @@ export class Alerter {
     this.#outageLogged = false;
     this.#stats.sent++;
     this.#hub.emit("INFO", "alert-sent", null, {
-      alerts: batch.items.length + batch.omitted,
-      kinds: [...new Set(batch.items.map((item) => item.kind))].join(","),
+      ...batchFields(batch),
       lost,
       reply: this.#redact(reply),
     });
   }
 
-  #onFailed(error: unknown): void {
+  /** One attempt at `batch` failed and another follows in `delayMs`: say so now. */
+  #onRetry(batch: AlertBatch, error: unknown, attempt: number, delayMs: number): void {
+    if (this.#closed) return;
+    this.#hub.emit("WARN", "alert-failed", null, {
+      reason: this.#redact(describeError(error)),
+      attempt,
+      delay: delayMs / 1000,
+      ...batchFields(batch),
+    });
+  }
+
+  /** Every attempt at `batch` failed: the mail is dropped (and noted in the next one). */
+  #onFailed(batch: AlertBatch, error: unknown, attempts: number): void {
     if (this.#closed) return;
     this.#stats.failed++;
     this.#unreported.failed++;
-    this.#logOutage(describeError(error));
+    this.#hub.emit("ERROR", "alert-failed", null, {
+      reason: this.#redact(describeError(error)),
+      attempts,
+      ...batchFields(batch),
+      failed: this.#stats.failed,
+      dropped: this.#stats.dropped,
+    });
   }
 
-  /** Logs the first delivery problem of an outage; later ones are only counted. */
+  /** Logs the first problem of an outage not tied to one attempt; later ones are only counted. */
   #logOutage(reason: string): void {
     if (this.#outageLogged) return;
     this.#outageLogged = true;
@@ -200,10 +236,21 @@ export class Alerter {
     return { host: this.#host, from: settings.smtp.from, to: settings.email };
   }
 
-  /** One line, capped, and never the SMTP password (servers sometimes echo credentials). */
+  /**
+   * One line, capped, and never the SMTP password (servers sometimes echo credentials): neither
+   * the current one nor the one the last attempt used.
+   */
   #redact(text: string): string {
-    const password = this.#spec().smtp.password;
-    const clean = password ? text.split(password).join("***") : text;
+    let current: string | null = null;
+    try {
+      current = this.#spec().smtp.password;
+    } catch {
+      // Unreadable settings are reported on their own; the attempt's password is still hidden.
+    }
+    let clean = text;
+    for (const password of [current, this.#attemptPassword]) {
+      if (password) clean = clean.split(password).join("***");
+    }
     return headerSafe(clean, 500);
   }
 }
@@ -212,6 +259,14 @@ export class Alerter {
 function retryDelays(alerts: AlertsSpec): number[] {
   const base = Math.min(60_000, Math.max(50, alerts.batchWindow * 1000));
   return [base, Math.min(60_000, base * 3)];
+}
+
+/** What a mail reports, as event fields: how many alerts and of which kinds. */
+function batchFields(batch: AlertBatch): { alerts: number; kinds: string } {
+  return {
+    alerts: batch.items.length + batch.omitted,
+    kinds: [...new Set(batch.items.map((item) => item.kind))].join(","),
+  };
 }
 
 function describeError(error: unknown): string {

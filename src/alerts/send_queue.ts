@@ -1,8 +1,10 @@
 /**
  * The background sender: a bounded FIFO worked by one loop, each item tried a few times with
  * growing delays. `push()` never waits, so whatever feeds the queue (the event hub, i.e. the
- * supervisor) is never slowed by a slow or dead mail server.
+ * supervisor) is never slowed by a slow or dead mail server. Delays run on an injected
+ * {@link Clock}, so tests drive them with a fake one.
  */
+import { type Clock, sleep, systemClock } from "../clock.ts";
 
 /** What the queue does with items and how it reports. */
 export interface SendQueueOptions<T> {
@@ -14,21 +16,29 @@ export interface SendQueueOptions<T> {
   readonly send: (item: T) => Promise<string>;
   /** The item went through with this server reply. Must not throw. */
   readonly onSent: (item: T, reply: string) => void;
-  /** The item failed on every attempt; `error` is the last failure. Must not throw. */
-  readonly onFailed: (item: T, error: unknown) => void;
+  /**
+   * Attempt number `attempt` (1-based) failed with `error` and the next one follows in
+   * `delayMs`. Not called for the last attempt (that is {@link onFailed}). Must not throw.
+   */
+  readonly onRetry?: (item: T, error: unknown, attempt: number, delayMs: number) => void;
+  /** The item failed on every attempt (`attempts` of them); `error` is the last failure. */
+  readonly onFailed: (item: T, error: unknown, attempts: number) => void;
+  /** Schedules the retry delays; the system clock by default. */
+  readonly clock?: Clock;
 }
 
 /** Bounded retrying FIFO; see the module comment. */
 export class SendQueue<T> {
   #items: T[] = [];
   #options: SendQueueOptions<T>;
+  #clock: Clock;
   #worker: Promise<void> | null = null;
   #closed = false;
-  #sleepTimer: ReturnType<typeof setTimeout> | undefined;
-  #wake: (() => void) | null = null;
+  #delay: { cancel: () => void } | null = null;
 
   constructor(options: SendQueueOptions<T>) {
     this.#options = options;
+    this.#clock = options.clock ?? systemClock;
   }
 
   /** Items waiting, not counting the one in flight. */
@@ -36,7 +46,10 @@ export class SendQueue<T> {
     return this.#items.length;
   }
 
-  /** Queues `item`; false (and nothing queued) when the queue is full or closed. */
+  /**
+   * Queues `item`; false (and nothing queued) when the queue is full or closed. Synchronous:
+   * an idle queue starts the first attempt before returning, never waiting for it.
+   */
   push(item: T): boolean {
     if (this.#closed || this.#items.length >= this.#options.limit) return false;
     this.#items.push(item);
@@ -51,8 +64,7 @@ export class SendQueue<T> {
   async close(): Promise<void> {
     this.#closed = true;
     this.#items = [];
-    clearTimeout(this.#sleepTimer);
-    this.#wake?.();
+    this.#delay?.cancel();
     await this.#worker;
   }
 
@@ -66,18 +78,27 @@ export class SendQueue<T> {
 
   async #deliver(item: T): Promise<void> {
     const delays = this.#options.retryDelays();
-    for (let attempt = 0;; attempt++) {
+    for (let attempt = 1;; attempt++) {
       try {
         const reply = await this.#options.send(item);
         this.#report(() => this.#options.onSent(item, reply));
         return;
       } catch (error) {
-        const delay = delays[attempt];
+        const delay = delays[attempt - 1];
         if (this.#closed || delay === undefined) {
-          this.#report(() => this.#options.onFailed(item, error));
+          this.#report(() => this.#options.onFailed(item, error, attempt));
           return;
         }
-        await this.#sleep(delay);
+        this.#report(() => this.#options.onRetry?.(item, error, attempt, delay));
+        const pause = sleep(this.#clock, delay);
+        this.#delay = pause;
+        await pause.done;
+        this.#delay = null;
+        // Closed during the delay: no further attempt; the item counts as given up.
+        if (this.#closed) {
+          this.#report(() => this.#options.onFailed(item, error, attempt));
+          return;
+        }
       }
     }
   }
@@ -91,15 +112,5 @@ export class SendQueue<T> {
       // nowhere left to report to, and rethrowing would be an unhandled rejection that ends the
       // daemon (RELIABILITY §5). The callbacks of alerter.ts do not throw by construction.
     }
-  }
-
-  #sleep(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      this.#wake = () => {
-        this.#wake = null;
-        resolve();
-      };
-      this.#sleepTimer = setTimeout(() => this.#wake?.(), ms);
-    });
   }
 }

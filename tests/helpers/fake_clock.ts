@@ -33,10 +33,13 @@ export class FakeClock implements Clock {
   #seq = 0;
   #timers = new Map<number, PendingTimer>();
 
-  /** @param start the monotonic time to start at (ms). */
-  constructor(start = 1000) {
+  /**
+   * @param start the monotonic time to start at (ms).
+   * @param wallAtStart the wall-clock time (epoch ms) that `start` corresponds to.
+   */
+  constructor(start = 0, wallAtStart = FAKE_WALL_START) {
     this.#now = start;
-    this.#wallOffset = FAKE_WALL_START - start;
+    this.#wallOffset = wallAtStart - start;
   }
 
   now(): number {
@@ -60,6 +63,11 @@ export class FakeClock implements Clock {
   /** How many timers are pending. */
   get pending(): number {
     return this.#timers.size;
+  }
+
+  /** Delays (ms from now) of the pending timers, soonest first. */
+  pendingDelays(): number[] {
+    return [...this.#timers.values()].map((t) => t.at - this.#now).sort((a, b) => a - b);
   }
 
   /** Deadline of the next timer to fire, or null when none is pending. */

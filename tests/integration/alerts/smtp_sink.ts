@@ -126,10 +126,14 @@ export function smtpSpec(port: number): SmtpSpec {
   };
 }
 
-/** A TCP server that accepts connections and never says a word; counts connections. */
+/**
+ * A TCP server that accepts connections and never says a word; counts the connections it
+ * accepted and those still open (a client closing or aborting its socket ends one).
+ */
 export function startStalledServer(): {
   port: number;
   connections: () => number;
+  open: () => number;
   close(): Promise<void>;
 } {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
@@ -152,6 +156,7 @@ export function startStalledServer(): {
   return {
     port: (listener.addr as Deno.NetAddr).port,
     connections: () => count,
+    open: () => conns.size,
     async close() {
       listener.close();
       for (const conn of conns) {
@@ -164,6 +169,34 @@ export function startStalledServer(): {
       await accepting;
     },
   };
+}
+
+/**
+ * Waits for `promise` to settle, failing the test if that takes longer than `deadlineMs`. The
+ * deadline is a generous bound against hangs, not a measurement: what a test proves comes from
+ * how the promise settled. Resolves with the outcome (a rejection is a value here).
+ */
+export async function settleWithin<T>(
+  promise: Promise<T>,
+  deadlineMs: number,
+  what: string,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () => reject(new Error(`${what}: not settled after ${deadlineMs} ms`)),
+      deadlineMs,
+    );
+  });
+  const outcome = promise.then(
+    (value) => ({ ok: true as const, value }),
+    (error: unknown) => ({ ok: false as const, error }),
+  );
+  try {
+    return await Promise.race([outcome, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** A port nothing listens on (bound then released). */
