@@ -1,7 +1,7 @@
 /**
- * RELIABILITY F20: a refused or stalled SMTP server never slows the event path, the failure is
- * logged once per outage, the queue stays bounded, and the next mail after recovery reports the
- * loss.
+ * F20 (docs/reliability.md): a refused or stalled SMTP server never slows the event path, the
+ * failure is logged once per outage, the queue stays bounded, and the next mail after recovery
+ * reports the loss.
  */
 import assert from "node:assert/strict";
 import { QUEUE_LIMIT } from "../../../src/alerts/alerter.ts";
