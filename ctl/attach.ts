@@ -1,6 +1,6 @@
 /**
- * `attach NAME`: relays the terminal to a process (SPEC §13 "stdin"): keystrokes go to its stdin
- * through the `stdin` command, its stdout and stderr are followed through `/v1/output`. The
+ * `attach NAME`: relays the terminal to a process (docs/cli.md "Commands"): keystrokes go to its
+ * stdin through the `stdin` command, its stdout and stderr are followed through `/v1/output`. The
  * detach key (Ctrl-]) returns; the process keeps running. No pseudo-terminal is involved.
  */
 import { CtlError, EXIT } from "./errors.ts";

@@ -1,6 +1,6 @@
 /**
  * The controller's command actions: each calls the daemon through the client, prints human or
- * `--json` output, and sets the session's exit code (SPEC §4, §13 "Exit codes").
+ * `--json` output, and sets the session's exit code (docs/cli.md "Exit codes of taskmasterctl").
  */
 import type { ActionResult, LogEvent, ProcessStatus } from "../src/protocol/types.ts";
 import { VERSION } from "../src/protocol/version.ts";
@@ -18,8 +18,8 @@ export async function cmdStatus(s: Session, names: string[], json: boolean): Pro
   try {
     list = await client.call("status", { names });
   } catch (error) {
-    // Each NAME is handled on its own (SPEC §13): with an unknown one among several, still
-    // show the known ones, report each unknown one, and end with exit 1.
+    // Each NAME is handled on its own (docs/cli.md "Names"): with an unknown one among several,
+    // still show the known ones, report each unknown one, and end with exit 1.
     if (!(error instanceof CtlError) || error.exitCode !== EXIT.failed || names.length < 2) {
       throw error;
     }

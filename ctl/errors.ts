@@ -1,6 +1,6 @@
 /**
- * Controller failures and their exit codes (SPEC §13 "Exit codes"): 1 the command failed,
- * 2 usage error, 3 daemon not reachable.
+ * Controller failures and their exit codes (docs/cli.md "Exit codes of taskmasterctl"): 1 the
+ * command failed, 2 usage error, 3 daemon not reachable.
  */
 import type { ErrorCode } from "../src/protocol/errors.ts";
 

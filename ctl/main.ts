@@ -1,6 +1,6 @@
 /**
  * Entry point of taskmasterctl: `taskmasterctl [-c FILE | -s SOCKET] [--json] [COMMAND [ARGS…]]`
- * (SPEC §4). Exits 0 ok, 1 command failed, 2 usage error, 3 daemon not reachable.
+ * (docs/cli.md). Exits 0 ok, 1 command failed, 2 usage error, 3 daemon not reachable.
  */
 import { runCtl } from "./run.ts";
 

@@ -1,6 +1,6 @@
 /**
  * The single commander program that parses both one-shot arguments and every shell line
- * (SPEC §4 taskmasterctl). Actions run through the {@link Session}; parse errors become exit 2.
+ * (docs/cli.md "Commands"). Actions run through the {@link Session}; parse errors become exit 2.
  */
 import { Argument, Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { VERSION } from "../src/protocol/version.ts";

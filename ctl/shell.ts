@@ -1,8 +1,8 @@
 /**
- * The interactive shell (SPEC §4): node:readline with the `taskmaster> ` prompt, history kept in
- * ~/.taskmaster_history, TAB completion of commands and live process names, Ctrl-C cancels the
- * line, Ctrl-D or `quit` leaves. Lines from a pipe run without a prompt. Every line goes through
- * the same commander program as one-shot mode.
+ * The interactive shell (docs/cli.md "taskmasterctl"): node:readline with the `taskmaster> `
+ * prompt, history kept in ~/.taskmaster_history, TAB completion of commands and live process names,
+ * Ctrl-C cancels the line, Ctrl-D or `quit` leaves. Lines from a pipe run without a prompt. Every
+ * line goes through the same commander program as one-shot mode.
  */
 import * as readline from "node:readline";
 import process from "node:process";

@@ -1,5 +1,5 @@
 /**
- * Finds the control socket for taskmasterctl (SPEC §13 "Finding the socket"): `-s` as given,
+ * Finds the control socket for taskmasterctl (docs/cli.md "Finding the socket"): `-s` as given,
  * `-c FILE` through the shared pure function the daemon uses, else the first existing default
  * config. `yaml` is loaded only when a config file actually has to be read.
  */

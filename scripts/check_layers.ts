@@ -1,5 +1,5 @@
 /**
- * `deno task check` gate for the architecture rules of DESIGN.md §2.5 and §2.7:
+ * `deno task check` gate for the architecture rules (README.md "Architecture"):
  * - ctl/ imports only src/protocol/* from src/, and src/ never imports ctl/;
  * - src/protocol/* and the pure modules use no `Deno.*`, timers or wall clock;
  * - src/config/* never imports supervisor/, control/, http1/, web/ or logs/;

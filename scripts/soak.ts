@@ -1,5 +1,5 @@
 /**
- * L8 soak (RELIABILITY.md), run by hand, never in CI:
+ * L8 soak (docs/reliability.md), run by hand, never in CI:
  *   deno run -A scripts/soak.ts [--minutes N]      (default 60)
  * One real taskmasterd with 100 quiet children, 10 crash-loopers (one exit per second each),
  * 5 loggers at 100 KB/s with rotation, 2 control clients (10 status/s each) and 1 HTTP poller

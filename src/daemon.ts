@@ -25,7 +25,7 @@ export interface DaemonOptions {
   foreground: boolean;
 }
 
-/** Path of the pids file that survives a SIGKILLed daemon (SPEC §13). */
+/** Path of the pids file that survives a SIGKILLed daemon (docs/lifecycle.md). */
 export function pidsFilePath(config: Config): string {
   const socket = config.daemon.socket;
   return socket.slice(0, socket.lastIndexOf("/") + 1) + "taskmasterd.pids";

@@ -1,5 +1,5 @@
 #!/bin/sh
-# Installs the benchmark peers (SPEC §12): supervisord from Debian and PM2 from npm.
+# Installs the benchmark peers (docs/benchmarks.md): supervisord from Debian and PM2 from npm.
 # The bench itself installs nothing; run this once as root before `deno task bench`.
 set -eu
 apt-get update

@@ -19,7 +19,7 @@ import { SupervisordDriver, supervisordVersion } from "./supervisord_driver.ts";
 import { TaskmasterDriver, taskmasterVersion } from "./taskmaster_driver.ts";
 
 const ALL_TOOLS: Tool[] = ["taskmaster", "supervisord", "pm2", "bare"];
-/** SPEC §13: where Deno's floor rules a goal out, the report says so, with the design to beat it. */
+/** Where Deno's floor rules a goal out, the report says so, with the design to beat it. */
 const DENO_FLOOR_NOTE = "Deno floor (measured with scripts/bench/mem_probe.ts, RSS): an empty " +
   "Deno script has ≈35 MB; importing npm:yaml alone ≈49 MB (it is CommonJS, so it brings up " +
   "the Node compat layer, ≈9 MB; node:* modules cost nothing more once it is up); taskmasterd " +

@@ -1,5 +1,5 @@
 /**
- * The benchmark scenarios (SPEC §12, bench issue): each takes a fresh Driver and a temp dir,
+ * The benchmark scenarios (docs/benchmarks.md): each takes a fresh Driver and a temp dir,
  * runs one measurement cycle and returns named figures. Every wait has a deadline.
  */
 import type { Driver, ProgramSpec } from "./driver.ts";

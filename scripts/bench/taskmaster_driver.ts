@@ -1,8 +1,8 @@
 /**
- * Taskmaster as a benchmarked tool, driven only through its external contract (SPEC §4/§5/§13):
- * `deno run -A main.ts -c FILE` in the foreground, the controller `ctl/main.ts -s SOCKET`, and
- * `POST /v1/status` over the unix socket for polling. Start grace 0 (`starttime: 0`) and
- * immediate restarts (`maxrestartdelay: 0`).
+ * Taskmaster as a benchmarked tool, driven only through its external contract (docs/cli.md,
+ * docs/config.md): `deno run -A main.ts -c FILE` in the foreground, the controller
+ * `ctl/main.ts -s SOCKET`, and `POST /v1/status` over the unix socket for polling. Start grace 0
+ * (`starttime: 0`) and immediate restarts (`maxrestartdelay: 0`).
  */
 import { closeDaemon, type Driver, type ProgramSpec, run, spawnDaemon } from "./driver.ts";
 import { pollUntil } from "./stats.ts";
@@ -116,7 +116,7 @@ export class TaskmasterDriver implements Driver {
     await run(this.#ctl(["stop", "all"]), { timeoutMs: 120_000, check: true });
   }
 
-  /** SIGTERM (SPEC §6: stops every program, exits 0), then kill leftovers. */
+  /** SIGTERM (docs/lifecycle.md "Shutdown": stops every program, exits 0), then kill leftovers. */
   async close(): Promise<void> {
     const child = this.#child;
     this.#api?.close();

@@ -1,5 +1,5 @@
 /**
- * Alert e-mails (SPEC §11, §13 "Alerts"): subscribes to the event hub, turns critical events into
+ * Alert e-mails (docs/alerts.md): subscribes to the event hub, turns critical events into
  * batched, rate-limited mails and sends them in the background. The hub listener does O(1) work
  * and never touches the network, so supervision never waits for mail. Each mail (one batch) that
  * fails logs `alert-failed` as it happens: WARN per failed attempt with the delay before the next

@@ -1,5 +1,5 @@
 /**
- * Pure alert policy (SPEC §13 "Alerts"): which daemon events are alerts, crash-loop detection,
+ * Pure alert policy (docs/alerts.md): which daemon events are alerts, crash-loop detection,
  * cooldowns and batching. No timers and no clock of its own: callers pass a monotonic `now` in
  * milliseconds and arm the batch timer themselves when {@link AlertBatcher.offer} says "opened".
  */

@@ -7,7 +7,7 @@ import { formatEvent } from "../events.ts";
 import type { AlertBatch, AlertItem, AlertKind } from "./batcher.ts";
 import type { MailMessage } from "./mailer.ts";
 
-/** Longest subject, in characters (SPEC §13). */
+/** Longest subject, in characters (docs/alerts.md "The mail"). */
 export const MAX_SUBJECT = 200;
 
 /** Longest single body line; longer event renderings are cut (SMTP lines stop at 998 bytes). */

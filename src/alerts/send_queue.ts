@@ -110,7 +110,8 @@ export class SendQueue<T> {
     } catch {
       // Ignoring is right here: the callback *is* the reporting path (event hub), so there is
       // nowhere left to report to, and rethrowing would be an unhandled rejection that ends the
-      // daemon (RELIABILITY §5). The callbacks of alerter.ts do not throw by construction.
+      // daemon (Deno exits on one, see src/crash_guards.ts). The callbacks of alerter.ts do not
+      // throw by construction.
     }
   }
 }

@@ -1,5 +1,5 @@
 /**
- * Pure converters for single config values (SPEC §13 "Config values"). Each returns the
+ * Pure converters for single config values (docs/config.md "Value rules"). Each returns the
  * converted value or a `{ error }` with the message tail; callers add path and position.
  * No Deno APIs, no I/O.
  */
@@ -16,7 +16,7 @@ export type FieldResult<T> = { readonly ok: T } | FieldError;
 /** Signals accepted by `stopsignal`, without the SIG prefix. */
 export const SIGNAL_NAMES = ["TERM", "INT", "QUIT", "HUP", "KILL", "USR1", "USR2"] as const;
 
-/** Program name rule (SPEC §5, §13 "Names"). */
+/** Program name rule (docs/config.md "Program names"). */
 export const PROGRAM_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** Longest program name. */

@@ -1,5 +1,5 @@
 /**
- * Pure comparison of two resolved configs, program by program (SPEC §7, §13 "Reload").
+ * Pure comparison of two resolved configs, program by program (docs/reload.md "The plan").
  * Programs are matched by name through a Map, so names like `__proto__` are ordinary keys.
  */
 import type { Config, ProgramSpec } from "./types.ts";

@@ -1,6 +1,7 @@
 /**
- * Collects configuration errors with their positions and renders them in SPEC §13's one-line
- * format (`FILE:LINE:COL: key.path: message`), so validation can report every problem at once.
+ * Collects configuration errors with their positions and renders them in the one-line format of
+ * docs/config.md "Errors" (`FILE:LINE:COL: key.path: message`), so validation can report every
+ * problem at once.
  */
 import type { LineCounter } from "yaml";
 import type { ConfigError } from "./types.ts";

@@ -1,6 +1,6 @@
 /**
  * `uid`/`gid` values (global and per program) → users and groups from the passwd/group files,
- * and the folded Identity a child is dropped to (SPEC §6, §13).
+ * and the folded Identity a child is dropped to (docs/config.md "uid and gid").
  */
 import { isScalar } from "yaml";
 import type { Ctx, Entry } from "./yaml_nodes.ts";

@@ -1,5 +1,5 @@
 /**
- * The complete key list and every default (SPEC §5, §13 "The complete key list"). The
+ * The complete key list and every default (documented in docs/config.md). The
  * validator reads its allowed keys and defaults from here, and a test checks that
  * docs/taskmaster.schema.json says the same.
  */

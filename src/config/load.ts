@@ -1,5 +1,5 @@
 /**
- * Config file → resolved, deep-frozen Config, or every error found (SPEC §5, §13).
+ * Config file → resolved, deep-frozen Config, or every error found (docs/config.md).
  * `loadConfig` never throws; `parseConfigText` is synchronous and pure apart from user/group
  * file reads and the environment/uid lookups (all injectable through `LoadOptions`).
  */
@@ -149,7 +149,8 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
 
 /**
  * A password or token written inline must not be readable by others (as ssh does for keys):
- * refuse the file rather than run with a secret every local user can read (RELIABILITY S10).
+ * refuse the file rather than run with a secret every local user can read (docs/config.md
+ * "Secrets"; row S10 of docs/reliability.md).
  */
 function refuseExposedSecrets(config: Config, mode: number | null): LoadResult {
   const inline = config.daemon.literalSecrets;

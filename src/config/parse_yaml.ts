@@ -7,7 +7,7 @@ import { type Document, isNode, LineCounter, parseDocument, visit } from "yaml";
 import { ErrorCollector } from "./error_collector.ts";
 import { prescanYaml } from "./prescan_yaml.ts";
 
-/** Largest config accepted, in bytes (SPEC §5). */
+/** Largest config accepted, in bytes (docs/config.md "Limits"). */
 export const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /** Expansion cap passed to `yaml` (its default); a bomb passes it long before expanding. */

@@ -1,9 +1,9 @@
 /**
  * A linear pre-scan that rejects absurdly deep or alias-heavy YAML before the (recursive) parser sees it:
  * `yaml` survives 100k nested `[` only by throwing stack overflows, and that takes ~0.6 s
- * (measured), too slow for RELIABILITY B7's 200 ms. The scan is deliberately approximate:
- * flow brackets are counted outside quoted scalars and comments, block depth is estimated
- * from indentation plus compact `- ` indicators. Real configs are a few levels deep.
+ * (measured), too slow for the 200 ms of row B7 (docs/reliability.md). The scan is deliberately
+ * approximate: flow brackets are counted outside quoted scalars and comments, block depth is
+ * estimated from indentation plus compact `- ` indicators. Real configs are a few levels deep.
  */
 
 /** Deepest flow (`[`/`{`) nesting accepted. */

@@ -84,7 +84,7 @@ export interface SmtpSpec {
   readonly tlsverify: boolean;
 }
 
-/** Alert thresholds (SPEC §13 "Alerts"); kinds can be switched off. */
+/** Alert thresholds (docs/alerts.md); kinds can be switched off. */
 export interface AlertsSpec {
   readonly fatal: boolean;
   readonly crashloop: boolean;
@@ -138,7 +138,9 @@ export interface Config {
   readonly programs: readonly ProgramSpec[];
 }
 
-/** One configuration error, already formatted per SPEC §13 (`FILE:LINE:COL: key.path: msg`). */
+/**
+ * One configuration error, formatted per docs/config.md "Errors" (`FILE:LINE:COL: key.path: msg`).
+ */
 export interface ConfigError {
   readonly line: number | null;
   readonly col: number | null;

@@ -25,7 +25,9 @@ export interface GlobalIdentity {
   readonly group: GroupEntry | null;
 }
 
-/** Reads `cmd` (string or non-empty list) into argv with argv[0] resolved per SPEC §13. */
+/**
+ * Reads `cmd` (string or non-empty list) into argv with argv[0] resolved per docs/config.md "cmd".
+ */
 function readCmd(ctx: Ctx, e: Entry): string[] | undefined {
   let argv: string[];
   if (isSeq(e.value)) {

@@ -1,5 +1,5 @@
 /**
- * The control API's HTTP handler (SPEC §9): `POST /v1/<command>` from the shared command table,
+ * The control API's HTTP handler (docs/api.md): `POST /v1/<command>` from the shared command table,
  * `GET /v1/events` and `GET /v1/output` as NDJSON streams. It never throws and never rejects:
  * every failure becomes an `{ok:false,error:{code,message}}` envelope with a fitting status.
  */

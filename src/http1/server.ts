@@ -2,12 +2,13 @@
  * A small HTTP/1.1 server for the control socket, over any `Deno.Listener` (a unix one here).
  *
  * Why not `Deno.serve`: it has no deadline for reading a request head, so a same-user client that
- * sends `POST /v1/st` and then nothing holds a connection forever (RELIABILITY B1/B9), and
- * node:http's `headersTimeout` is not honoured by Deno either. A front proxy that times out heads
- * and forwards to `Deno.serve` was the other option; it is not simpler once done fully: to time
- * out the second request on a kept-alive connection it must find where each request ends (parse
- * Content-Length too), it doubles the fds per client and adds a hop to every round trip. Owning
- * the HTTP layer instead costs a head parser and a chunked writer, and gives every deadline.
+ * sends `POST /v1/st` and then nothing holds a connection forever (rows B1/B9 of
+ * docs/reliability.md), and node:http's `headersTimeout` is not honoured by Deno either. A front
+ * proxy that times out heads and forwards to `Deno.serve` was the other option; it is not simpler
+ * once done fully: to time out the second request on a kept-alive connection it must find where
+ * each request ends (parse Content-Length too), it doubles the fds per client and adds a hop to
+ * every round trip. Owning the HTTP layer instead costs a head parser and a chunked writer, and
+ * gives every deadline.
  *
  * What it promises: a head (request line + headers, ≤ 16 KiB, ≤ 100 fields) must arrive within
  * the header timeout (counted from accept for the first request, from the first byte for later

@@ -1,6 +1,6 @@
 /**
  * Serves an HTTP handler on a unix socket that is 0600 from the moment it exists at its path
- * (SPEC §13): bound inside a fresh private 0700 directory next to the target, then hard-linked
+ * (docs/api.md): bound inside a fresh private 0700 directory next to the target, then hard-linked
  * into place (which also refuses to clobber a socket that appeared meanwhile). A live socket at
  * the path is refused; a stale one is removed. HTTP is served by server.ts (not Deno.serve,
  * which has no head deadline); a client that vanishes mid-reply never becomes an unhandled

@@ -1,5 +1,5 @@
 /**
- * The daemon's event log file (SPEC §8, §13 "Event log"): every event of the hub becomes one
+ * The daemon's event log file (docs/events.md): every event of the hub becomes one
  * line `formatEvent(event)`, appended to the rotated log file and, in the foreground, to stderr.
  * Writing is queued: `emit` stays synchronous and never waits for or fails because of the disk.
  */

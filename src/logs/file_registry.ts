@@ -39,7 +39,7 @@ export class FileRegistry {
    * Returns the shared file for `path` (made absolute), opening it now if nobody holds it.
    * Opening creates missing parent folders (0750) and new files (0640) and refuses symlinks.
    * @throws LogOpenError when the file cannot be opened; the message carries the OS error text
-   *   (callers turn it into a spawn failure, SPEC §13). `onError` is told too.
+   *   (callers turn it into a spawn failure, docs/lifecycle.md). `onError` is told too.
    */
   acquire(path: string, options: LogFileOptions): SharedLogFile {
     const key = resolve(path);

@@ -1,7 +1,7 @@
 /**
- * Output capture of one process instance (SPEC §8, §13 "Output and exits"): each stream goes to
- * its file (shared, rotated) and/or the 64 KiB in-memory tail, byte-exact, with losses counted
- * and reported once per episode.
+ * Output capture of one process instance (docs/lifecycle.md "Exits and output"): each stream
+ * goes to its file (shared, rotated) and/or the 64 KiB in-memory tail, byte-exact, with losses
+ * counted and reported once per episode.
  */
 import type { OutputTarget } from "../config/types.ts";
 import type { StreamName } from "../protocol/types.ts";

@@ -2,8 +2,8 @@
  * A ProcessOutput whose files are opened on demand: when opening fails (a log path that is a
  * symlink, a directory, not writable…), the error surfaces from `stdio()` — which the
  * supervisor calls inside its spawn attempt — so it becomes a spawn error (BACKOFF → FATAL with
- * the OS text, SPEC §13) instead of stopping the daemon or a reload. Each later spawn retries
- * the open, so fixing the path and starting the program again works.
+ * the OS text, docs/lifecycle.md) instead of stopping the daemon or a reload. Each later spawn
+ * retries the open, so fixing the path and starting the program again works.
  */
 import type { StreamName } from "../protocol/types.ts";
 import type { ProcessOutput, StdioMode } from "./types.ts";

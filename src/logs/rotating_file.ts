@@ -2,7 +2,7 @@
  * One log file on disk shared by every writer that names its path: writes are serialized in
  * arrival order, rotated by size, reopened when the file vanishes, and never throw. A write that
  * fails or stalls past {@link STALL_MS} drops its bytes (counted); the next successful write is
- * preceded by a `[taskmaster: N bytes dropped]` line (SPEC §13 "Output and exits").
+ * preceded by a `[taskmaster: N bytes dropped]` line (docs/lifecycle.md "Exits and output").
  */
 import { LogOpenError, type OpenedLog, openLog } from "./safe_open.ts";
 

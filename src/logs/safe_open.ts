@@ -1,13 +1,13 @@
 /**
  * Opening log files safely: parents created 0750, new files exactly 0640, symlinks refused
- * (RELIABILITY S11: a user who can write the log folder must not redirect root's writes), and
- * the opened file checked to be the one at the path (no swap between check and open).
+ * (row S11 of docs/reliability.md: a user who can write the log folder must not redirect root's
+ * writes), and the opened file checked to be the one at the path (no swap between check and open).
  */
 import { dirname } from "node:path";
 
-/** Mode of new log files (SPEC §13). */
+/** Mode of new log files (docs/config.md "File modes"). */
 export const LOG_FILE_MODE = 0o640;
-/** Mode of log folders the daemon creates (SPEC §13). */
+/** Mode of log folders the daemon creates (docs/config.md "File modes"). */
 export const LOG_DIR_MODE = 0o750;
 
 /** The part of `Deno.FsFile` a log file uses (tests substitute failing or stalling sinks). */

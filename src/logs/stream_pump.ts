@@ -2,7 +2,7 @@
  * Reads one child stream to EOF with a BYOB reader and feeds the ring and the log file.
  * Why BYOB: default readers allocate 64 KiB per pending read, which for 500 idle children costs
  * ~110 MB RSS; BYOB reads into a buffer we size ourselves (1 KiB while quiet, doubled up to 64 KiB
- * for busy streams), measured at ~60 MB (RELIABILITY §5). 1 KiB rather than 4 KiB saves ~1.5 MB
+ * for busy streams), measured at ~60 MB on Deno 2.9.6. 1 KiB rather than 4 KiB saves ~1.5 MB
  * RSS for 500 idle file-logged children; capture throughput is unchanged (the buffer reaches
  * 64 KiB after six full reads).
  */

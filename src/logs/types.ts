@@ -5,7 +5,7 @@
  */
 import type { StreamName } from "../protocol/types.ts";
 
-/** Bytes of each stream kept in memory for `tail` (SPEC §13). */
+/** Bytes of each stream kept in memory for `tail` (docs/lifecycle.md "Exits and output"). */
 export const TAIL_BYTES = 64 * 1024;
 
 /** What happens to one stream: how the child's stdio must be set up for it. */

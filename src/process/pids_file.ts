@@ -1,6 +1,6 @@
 /**
  * `taskmasterd.pids`: pid and kernel start time of every live child, so the next daemon run can
- * stop what a SIGKILLed predecessor left behind (SPEC §13 "After a SIGKILL of the daemon").
+ * stop what a SIGKILLed predecessor left behind (docs/lifecycle.md "Pids file and orphans").
  */
 import type { SignalName } from "../config/types.ts";
 import type { EventHub } from "../events.ts";

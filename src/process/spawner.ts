@@ -79,7 +79,7 @@ export const denoSpawner: Spawner = {
   },
 };
 
-/** The environment of a child per SPEC §13 "Environment". */
+/** The environment of a child per docs/lifecycle.md "Environment of children". */
 export function childEnv(
   request: SpawnRequest,
   base: Record<string, string>,

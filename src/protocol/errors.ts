@@ -15,7 +15,7 @@ export const ERROR_CODES = [
   "VERSION_MISMATCH",
   "ALERT_FAILED",
   "INTERNAL",
-  // Web page guards (SPEC §13 "Web"): bad Host/Origin/CSRF, missing token, wrong method.
+  // Web page guards (docs/web.md "Guards"): bad Host/Origin/CSRF, missing token, wrong method.
   "FORBIDDEN",
   "UNAUTHORIZED",
   "METHOD_NOT_ALLOWED",

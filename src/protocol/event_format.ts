@@ -1,5 +1,5 @@
 /**
- * Event-log line rendering (SPEC §13 "Event log"): `ISO LEVEL PROCESS EVENT key=value…`.
+ * Event-log line rendering (docs/events.md "Line format"): `ISO LEVEL PROCESS EVENT key=value…`.
  * Shared by the daemon's log writer, alert mails and the controller's `log` command.
  */
 import type { LogEvent } from "./types.ts";

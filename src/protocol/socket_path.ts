@@ -1,5 +1,5 @@
 /**
- * Where the control socket is, computed from a config file's text (SPEC §13 "Finding the socket").
+ * The control socket's path, computed from a config file's text (docs/cli.md "Finding the socket").
  * Shared by the daemon's validator and by `taskmasterctl -c FILE`, so both always agree.
  * Pure: no Deno APIs; the caller reads the file. `yaml` is loaded lazily so the controller pays
  * for the parser only when it is given a config file.

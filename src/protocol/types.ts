@@ -1,6 +1,6 @@
 /**
  * Payload types of the control API and web page. Pure data: no Deno APIs, so `ctl/` can import
- * it. Field names of {@link ProcessStatus} are a public contract (SPEC §4, §13).
+ * it. Field names of {@link ProcessStatus} are a public contract (docs/cli.md "status --json").
  */
 
 /** Process states (supervisord's). */
@@ -76,7 +76,7 @@ export interface DaemonInfo {
 /** Event log levels, in increasing severity. */
 export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
 
-/** Event names of the daemon event log (SPEC §13 "Event log"). */
+/** Event names of the daemon event log (docs/events.md "Events"). */
 export type EventName =
   | "spawned"
   | "running"

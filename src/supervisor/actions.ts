@@ -1,6 +1,6 @@
 /**
  * Operator actions on one instance that wait for their outcome by listening to its state
- * changes (no polling), bounded by the deadlines of SPEC §13 "Exit codes".
+ * changes (no polling), bounded by the deadlines of docs/lifecycle.md "Operator action deadlines".
  */
 import type { ProgramSpec } from "../config/types.ts";
 import type { ActionResult } from "../protocol/types.ts";
@@ -9,7 +9,7 @@ import type { Instance } from "./instance.ts";
 import type { StopBy } from "./machine.ts";
 import { type ProcRecord, STOPPED_STATES } from "./states.ts";
 
-/** Slack added to every wait (SPEC §13: starttime plus backoffs plus 5 s). */
+/** Slack added to every wait (docs/lifecycle.md "Operator action deadlines"). */
 const SLACK_MS = 5000;
 
 /**

@@ -1,6 +1,7 @@
 /**
  * The narrow facade the control API and the web page use to drive supervision. Implemented by
- * `supervisor.ts`; faked in handler tests. Names are `prog`, `prog:N` or `all` (SPEC §4).
+ * `supervisor.ts`; faked in handler tests. Names are `prog`, `prog:N` or `all`
+ * (docs/cli.md "Names").
  */
 import type {
   ActionResult,

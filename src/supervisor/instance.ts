@@ -28,7 +28,9 @@ export interface InstanceOptions {
   readonly onChildChange?: () => void;
 }
 
-/** How long an exit waits for the child's output to reach EOF before detaching (SPEC §13). */
+/**
+ * How long an exit waits for the child's output to reach EOF before detaching (docs/lifecycle.md).
+ */
 const OUTPUT_GRACE_MS = 1000;
 /** Poll step while waiting for leftovers of a process group to die (bounded by stoptime). */
 const GROUP_POLL_MS = 50;

@@ -49,7 +49,7 @@ export type Effect =
   | { readonly type: "ARM"; readonly ms: number; readonly gen: number }
   /** Cancel the instance's timer. */
   | { readonly type: "DISARM" }
-  /** Publish one event-log entry (SPEC §13 "Event log"). */
+  /** Publish one event-log entry (docs/events.md "Events"). */
   | {
     readonly type: "EMIT";
     readonly level: LogLevel;

@@ -5,7 +5,7 @@
 import type { AutoRestart } from "../config/types.ts";
 import type { ExitInfo } from "./states.ts";
 
-/** An uptime of at least this long resets the crash-loop throttle (SPEC §13). */
+/** An uptime of at least this long resets the crash-loop throttle (docs/lifecycle.md). */
 export const STABLE_UPTIME_MS = 60_000;
 
 /** True when the exit counts as expected: a normal exit with a code in `exitcodes`. */

@@ -1,6 +1,7 @@
 /**
- * One program = `numprocs` instances, and the name rules of SPEC §4/§13: `prog` for numprocs 1
- * (`prog:0` addresses it too), else `prog:0`…`prog:n-1`. Instance identity is (program, index).
+ * One program = `numprocs` instances, and the name rules of docs/cli.md "Names": `prog` for
+ * numprocs 1 (`prog:0` addresses it too), else `prog:0`…`prog:n-1`. Instance identity is
+ * (program, index).
  */
 import type { ProgramSpec } from "../config/types.ts";
 import type { Instance } from "./instance.ts";

@@ -1,7 +1,7 @@
 /**
- * Applying a reload plan (SPEC §7, §13 "Reload"): unchanged programs keep their pids, policy
- * changes apply live, numprocs changes add or stop only the difference, shaping changes restart
- * every instance that was up, removed programs are stopped and dropped.
+ * Applying a reload plan (docs/reload.md "Live changes and restarts"): unchanged programs keep
+ * their pids, policy changes apply live, numprocs changes add or stop only the difference,
+ * shaping changes restart every instance that was up, removed programs are stopped and dropped.
  */
 import type { ConfigDiff } from "../config/diff.ts";
 import type { ProgramSpec } from "../config/types.ts";
@@ -25,7 +25,10 @@ export interface ReloadHost {
   drop(instance: Instance): Promise<void>;
 }
 
-/** Applies `diff` and `order` (the new file's programs); resolves when SPEC §13 says reload returns. */
+/**
+ * Applies `diff` and `order` (the new file's programs); resolves at the point described in
+ * docs/reload.md "When reload returns".
+ */
 export async function applyDiff(
   host: ReloadHost,
   diff: ConfigDiff,

@@ -1,5 +1,5 @@
 /**
- * Request guards of the :4242 page (SPEC §13 "Web"): Host allow-list against DNS rebinding,
+ * Request guards of the :4242 page (docs/web.md "Guards"): Host allow-list against DNS rebinding,
  * cross-site refusal, the optional bearer token (header or cookie) and the CSRF token. Each
  * check is a pure function of the request so handler tests can drive them directly.
  */

@@ -60,8 +60,8 @@ const OUTPUT_RE = /^\/api\/output\/([^/]+)$/;
 
 /**
  * Builds the web handler. Every response carries the security headers of `responses.ts`;
- * checks run in the order of SPEC §13: bad Host 403, bad token 401, cross-site 403, wrong method
- * 405, bad CSRF 403, unknown NAME 404.
+ * checks run in the order of docs/web.md "Guards": bad Host 403, bad token 401, cross-site 403,
+ * wrong method 405, bad CSRF 403, unknown NAME 404.
  */
 export function createWebHandler(
   api: SupervisorApi,

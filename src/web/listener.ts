@@ -1,7 +1,7 @@
 /**
  * Owns the daemon's web listener across reloads: binds it per `taskmaster.http`, re-binds when
  * that section changes, and turns a failure (port taken) into an `http-error` event and an
- * `info` field instead of a reason for the daemon to die (SPEC §10).
+ * `info` field instead of a reason for the daemon to die (docs/web.md "Listener").
  */
 import type { HttpSpec } from "../config/types.ts";
 import type { EventHub } from "../events.ts";

@@ -1,6 +1,6 @@
 /**
  * Response helpers of the :4242 page: the security headers every response carries, and the
- * JSON/text/HTML bodies with the status codes SPEC §13 fixes.
+ * JSON/text/HTML bodies with the status codes of docs/web.md "Guards" and "Errors".
  */
 
 /** The Content-Security-Policy of every response: no inline script or style anywhere. */

@@ -2,7 +2,7 @@
  * Alerts through the real daemon and a real SMTP sink on loopback: a program that can never
  * start sends exactly one `fatal` mail naming it; `taskmasterctl alert test` exits 0 and a mail
  * arrives; with SMTP down `alert test` exits 1 with a clear message while `status` stays fast,
- * also while a stalled SMTP server holds a test mail (SPEC §11, §13 "Alerts").
+ * also while a stalled SMTP server holds a test mail (docs/alerts.md).
  */
 import assert from "node:assert/strict";
 import { FIXTURES_BIN, startDaemon } from "../helpers/daemon_harness.ts";

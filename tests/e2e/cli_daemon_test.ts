@@ -1,5 +1,5 @@
 /**
- * taskmasterctl against the real taskmasterd for the SPEC §4/§13 command contract: the
+ * taskmasterctl against the real taskmasterd for the command contract of docs/cli.md: the
  * `status --json` field set, types and order; exit codes for unknown names and failed starts;
  * `reload --json` / `reload --dry-run`; `signal`, `tail -n`, `pid NAME`.
  */

@@ -83,7 +83,7 @@ Deno.test("e2e taskmasterd -d: ready when it returns, detached, stopped by `exit
 
     const exit = await ctl(["-s", socket, "exit", "--yes"]);
     assert.equal(exit.code, 0, exit.stdout + exit.stderr);
-    // `exit` returns only after every program stopped and the socket closed (SPEC §13).
+    // `exit` returns only after every program stopped and the socket closed (docs/cli.md).
     await assert.rejects(Deno.lstat(socket), Deno.errors.NotFound, "socket removed");
     for (const child of pids.slice(1)) {
       assert.equal(pidAlive(child), false, `child ${child} alive after exit returned`);

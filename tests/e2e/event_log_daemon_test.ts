@@ -1,7 +1,8 @@
 /**
- * The daemon's event log file (`taskmaster.logfile`) end to end: SPEC §13 line format, the
- * lifecycle/reload/daemon events landing in the file, and SIGUSR2 after `mv` (logrotate) reopening
- * both the event log and a child's stdout file at their paths with nothing lost or duplicated.
+ * The daemon's event log file (`taskmaster.logfile`) end to end: the docs/events.md line format,
+ * the lifecycle/reload/daemon events landing in the file, and SIGUSR2 after `mv` (logrotate)
+ * reopening both the event log and a child's stdout file at their paths with nothing lost or
+ * duplicated.
  */
 import assert from "node:assert/strict";
 import { FIXTURES_BIN, startDaemon } from "../helpers/daemon_harness.ts";

@@ -3,7 +3,7 @@
  * lists the config's processes with live state, its Stop button stops the real process, hostile
  * child output is shown as text and runs nothing, `/logs` carries the daemon's events in the first
  * HTML response and updates live; and a web port already taken leaves the daemon supervising
- * with `http-error` in the log and `info` (SPEC §10).
+ * with `http-error` in the log and `info` (docs/web.md "Listener").
  */
 import assert from "node:assert/strict";
 import { FIXTURES_BIN, startDaemon } from "../helpers/daemon_harness.ts";

@@ -1,5 +1,5 @@
 /**
- * API fuzzer (RELIABILITY.md B1–B3/G10): random and mutated requests against
+ * API fuzzer (docs/reliability.md B1–B3/G10): random and mutated requests against
  * createControlHandler over a fake supervisor, for a bounded time (FUZZ_MS, default 10 s) with
  * a printed seed (FUZZ_SEED reproduces). Every request must resolve within 2 s with a JSON
  * envelope, a closed error code and no 500; prototypes must be unchanged. A failing request is

@@ -1,6 +1,6 @@
 /**
- * Config fuzzer (RELIABILITY.md B6/B7/G10): random and mutated YAML through parseConfigText for
- * a bounded time (FUZZ_MS, default 10 s) with a printed seed (FUZZ_SEED reproduces a run). Any
+ * Config fuzzer (docs/reliability.md B6/B7/G10): random and mutated YAML through parseConfigText
+ * for a bounded time (FUZZ_MS, default 10 s) with a printed seed (FUZZ_SEED reproduces a run). Any
  * throw, hang (> 5 s past the budget: the worker is terminated), invariant break or prototype
  * change fails the test and saves the input under tests/fuzz/corpus/config/, replayed every run.
  */

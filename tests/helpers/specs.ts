@@ -1,7 +1,7 @@
 /**
- * Resolved config objects for tests, built on the SPEC's defaults written out as literals (never
- * read from the loader: `tests/unit/config/defaults_test.ts` checks the loader against these
- * values, so change one only when the SPEC's default changes).
+ * Resolved config objects for tests, built on the documented defaults (docs/config.md) as literals
+ * (never read from the loader: `tests/unit/config/defaults_test.ts` checks the loader against these
+ * values, so change one only when a documented default changes).
  */
 import type { AlertsSpec, DaemonSpec, ProgramSpec, SmtpSpec } from "../../src/config/types.ts";
 

@@ -1,8 +1,8 @@
 /**
- * F17 (RELIABILITY.md): wall-clock jumps under libfaketime (monotonic clock untouched, offset read
- * from a file on every call). −1 h during a starttime wait, +1 d during a stoptime wait, −1 h
- * during a crash-loop backoff: each interval, measured from outside, stays within ±10% / ±250 ms
- * of its configured value; event-log timestamps follow the (faked) wall clock.
+ * F17 (docs/reliability.md): wall-clock jumps under libfaketime (monotonic clock untouched, offset
+ * read from a file on every call). −1 h during a starttime wait, +1 d during a stoptime wait, −1 h
+ * during a crash-loop backoff: each interval, measured from outside, stays within ±10% / ±250 ms of
+ * its configured value; event-log timestamps follow the (faked) wall clock.
  * Needs the `faketime` package (`apt-get install -y faketime`); skipped with a message without it.
  */
 import assert from "node:assert/strict";

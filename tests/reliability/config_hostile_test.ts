@@ -1,7 +1,7 @@
 /**
- * B6/B7 (RELIABILITY.md): hostile config values and YAML bombs through parseConfigText. Every bad
- * value is rejected with an error naming its key path and line; bombs are rejected within 200 ms
- * without expanding; octal umasks are read as octal (SPEC §13).
+ * B6/B7 (docs/reliability.md): hostile config values and YAML bombs through parseConfigText. Every
+ * bad value is rejected with an error naming its key path and line; bombs are rejected within 200
+ * ms without expanding; octal umasks are read as octal (docs/config.md "umask").
  */
 import assert from "node:assert/strict";
 import { loadConfig, parseConfigText } from "../../src/config/load.ts";
@@ -169,7 +169,8 @@ Deno.test("B6: umask is octal as written and never yields a world-writable mode"
     const umask = result.config.programs[0]?.umask;
     assert.equal(umask, expected, `umask ${value} read as 0o${umask?.toString(8)}`);
   }
-  // `stopsignal` in any case with or without SIG is accepted (SPEC §13 wins over B6's "term").
+  // `stopsignal` in any case with or without SIG is accepted (docs/config.md "stopsignal" wins over
+  // B6's "term").
   for (const value of ["term", "SIGterm", "Term", "int", "USR2"]) {
     const result = parse(program(`    stopsignal: ${value}\n`));
     assert(result.ok, `stopsignal ${value} refused`);

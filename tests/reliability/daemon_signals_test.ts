@@ -1,5 +1,5 @@
 /**
- * F7, F8, F15 (RELIABILITY.md) on a real taskmasterd: signals sent to the daemon itself.
+ * F7, F8, F15 (docs/reliability.md) on a real taskmasterd: signals sent to the daemon itself.
  * F7: 10 SIGHUPs within 1 s (config rewritten before each) during a restart storm (CI variant:
  *     20 crashers, 2 s of storm before the HUPs) — daemon alive, no duplicate instance, quiet
  *     unchanged programs keep their pids, the last file version wins, nothing escapes.
@@ -196,7 +196,7 @@ Deno.test("F15: 20 programs, daemon SIGKILLed and restarted: old set stopped, 0 
         `pids reused ${reused}; live instances per process 1; orphans stopped (socket up) after ` +
         `${orphansS.toFixed(2)} s`,
     );
-    // RELIABILITY.md wants the leftovers stopped within their stoptime (1 s here, +1 s slack);
+    // docs/reliability.md wants the leftovers stopped within their stoptime (1 s here, +1 s slack);
     // the daemon waits a fixed 10 s before SIGKILL because taskmasterd.pids records no stoptime.
     console.log(
       `F15 target: orphans stopped within stoptime+1 s ${orphansS <= 2 ? "met" : "MISSED"}`,

@@ -1,5 +1,5 @@
 /**
- * B2/B3 (RELIABILITY.md): hostile program names and command names against the control handler
+ * B2/B3 (docs/reliability.md): hostile program names and command names against the control handler
  * (createControlHandler over a fake supervisor). Every reply is a well-formed error envelope with
  * a closed error code, never a 500, and the built-in prototypes are unchanged afterwards.
  */

@@ -1,8 +1,8 @@
 /**
- * L2, L3 and F18 (RELIABILITY.md) on a real taskmasterd.
+ * L2, L3 and F18 (docs/reliability.md) on a real taskmasterd.
  * L2 (CI variant: 10 s instead of 60 s): 50 programs dying every 0.5 s with maxrestartdelay 0;
  * restart rate, status p99 under a 20/s probe, RSS, fds back to baseline, zero zombies.
- * L3: the crash-loop throttle schedule of SPEC §13 (immediate, 1 s, 2 s, 4 s; BACKOFF with
+ * L3: the crash-loop throttle schedule of docs/lifecycle.md (immediate, 1 s, 2 s, 4 s; BACKOFF with
  * `crash loop: restart in Ns`; stop during the wait is immediate; an operator start resets it).
  * F18: spawn failures end FATAL with the OS reason and never run anything as root.
  */
@@ -90,8 +90,8 @@ Deno.test("L2: a 10 s restart storm keeps status fast, fds bounded and leaves no
         `zombies per sample [${zombieSamples.join(",")}] (persistent [${persistent.join(",")}]), ` +
         `after ${zombiesAfter}; ${sessions.size} pids`,
     );
-    // RELIABILITY.md targets, reported as met or missed; the asserts below are regression guards
-    // set where a 2-core CI box shared with the rest of the suite stays reliably green.
+    // docs/reliability.md targets, reported as met or missed; the asserts below are regression
+    // guards set where a 2-core CI box shared with the rest of the suite stays reliably green.
     const targets = [
       `rate ≥ 95/s ${rate >= 95 ? "met" : "MISSED"}`,
       `p99 ≤ 100 ms ${p99 <= 100 ? "met" : "MISSED"}`,

@@ -1,11 +1,11 @@
 /**
- * F11, F12, F13 (RELIABILITY.md) on a real taskmasterd: the log sink misbehaves.
+ * F11, F12, F13 (docs/reliability.md) on a real taskmasterd: the log sink misbehaves.
  * F11: the log dir is a 64 KiB tmpfs in a private mount namespace (`unshare -m`), nearly full;
  *      the writer must never block > 1 s (heartbeat on another fs), drops are counted in
  *      `info.logLossBytes`, reported once, and marked after space frees; RSS stays bounded.
  * F12: unwritable log paths (a directory, below a regular file, /dev/full, missing parents, a
  *      0500 dir with a program run as nobody): FATAL with the OS text, or loss counted, or
- *      created per SPEC §13; the other programs and the daemon are unaffected.
+ *      created per docs/config.md "File modes"; the other programs and the daemon are unaffected.
  * F13: the current log is removed, then renamed, while the child writes: new lines appear at the
  *      configured path within 5 s and the child never stalls.
  */

@@ -1,5 +1,5 @@
 /**
- * L4 and L5 (RELIABILITY.md) on a real taskmasterd.
+ * L4 and L5 (docs/reliability.md) on a real taskmasterd.
  * L4 (CI variant): 10 children × 2 MB/s (1 MB/s each on stdout and stderr) of numbered 100-byte
  *     lines for 5 s, with 1 MiB rotation — 0 lost, duplicated or reordered across rotations; RSS
  *     and status p99 under the 20/s probe reported.

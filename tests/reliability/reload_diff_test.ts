@@ -1,5 +1,5 @@
 /**
- * F10 (RELIABILITY.md) on a real taskmasterd: which pids a reload changes. A's env changes (A
+ * F10 (docs/reliability.md) on a real taskmasterd: which pids a reload changes. A's env changes (A
  * restarts), B is added, C is removed (stopped with its own stopsignal, USR1), D goes 3 → 5 → 3
  * (two new, then the two highest stopped; the first three untouched), E is unchanged, and a
  * cosmetic edit (comments, key order, quoting) restarts nothing.

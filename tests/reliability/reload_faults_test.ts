@@ -1,6 +1,6 @@
 /**
- * F9 and F14 (RELIABILITY.md) on a real taskmasterd: every kind of invalid file on SIGHUP and on
- * `reload` keeps the old config and every old pid; a controller that dies mid-`stop` (its
+ * F9 and F14 (docs/reliability.md) on a real taskmasterd: every kind of invalid file on SIGHUP and
+ * on `reload` keeps the old config and every old pid; a controller that dies mid-`stop` (its
  * connection cut at a random moment) never harms the daemon and the stop still completes.
  * CI variant of F14: 30 repetitions (6 in parallel), stoptime 1 s instead of 200 × 5 s.
  */

@@ -1,5 +1,5 @@
 /**
- * L1, L7, F19 (RELIABILITY.md) on a real taskmasterd.
+ * L1, L7, F19 (docs/reliability.md) on a real taskmasterd.
  * L1 (CI variant: 300 children instead of 500): time to all RUNNING with starttime 1, status
  *     p99/max under a 20/s probe for 10 s, RSS, fds ≤ 4×N+64, idle CPU over 10 s ≤ 5%.
  * L7: the same kind of load (400 children) under `prlimit --nofile=1024`: the daemon stays alive

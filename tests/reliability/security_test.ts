@@ -1,5 +1,5 @@
 /**
- * S1, S2, S3, S7, S8, S9 (RELIABILITY.md) on a real taskmasterd: socket mode from the first
+ * S1, S2, S3, S7, S8, S9 (docs/reliability.md) on a real taskmasterd: socket mode from the first
  * moment, loopback-only HTTP bind, refusal of an open non-loopback bind, complete privilege drop,
  * per-child umask and workingdir, and secret-source variables kept out of children.
  */

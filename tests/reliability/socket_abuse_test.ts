@@ -1,5 +1,5 @@
 /**
- * B1 and L6 (RELIABILITY.md) against the control socket of a real taskmasterd:
+ * B1 and L6 (docs/reliability.md) against the control socket of a real taskmasterd:
  * B1 — malformed requests (random bytes, truncated/invalid JSON, invalid UTF-8, NULs, bodies
  * over the 64 KiB cap, deep nesting, wrong field types): each answered or closed within 1 s,
  * daemon alive, RSS bounded, other clients answered meanwhile.
@@ -173,7 +173,7 @@ Deno.test("B1: malformed control requests are answered or closed within 1 s; dae
     assert.deepEqual(failures, [], "the probe client was refused");
     assert((await daemon.call("status", {})).ok, "daemon stopped answering");
     assert(p99 <= 100, `other clients' p99 ${p99.toFixed(1)} ms > 100 ms`);
-    // RELIABILITY's target is +20 MB; what is measured right after the burst includes garbage
+    // The B1 target is +20 MB; what is measured right after the burst includes garbage
     // the GC has not returned yet (10 MB bodies, 400 connections), so the guard that fails the
     // test is looser and the target is reported, as for the other timing/memory rows.
     console.log(`B1 target: RSS growth ≤ 20 MB ${rssGrowth <= 20 ? "met" : "MISSED"}`);

@@ -1,5 +1,5 @@
 /**
- * S10 and S13 (RELIABILITY.md).
+ * S10 and S13 (docs/reliability.md).
  * S10: a config holding secrets (http.token, smtp.password) at mode 0644 should draw a warning
  *      or a refusal; the daemon's own files (pids file, socket dir, log dir, new log files) are
  *      never world-writable and new logs are 0640.

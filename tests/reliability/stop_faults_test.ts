@@ -1,5 +1,5 @@
 /**
- * F1, F2, F6/S12 (RELIABILITY.md) on a real taskmasterd: a TERM-ignoring child is SIGKILLed at
+ * F1, F2, F6/S12 (docs/reliability.md) on a real taskmasterd: a TERM-ignoring child is SIGKILLed at
  * stoptime, a SIGSTOPped child still stops on time, and children signalling their own group or
  * (as nobody) their parent leave the daemon alive. CI variant: stoptime 1.5 s instead of 3 s.
  */

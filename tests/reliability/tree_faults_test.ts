@@ -1,5 +1,5 @@
 /**
- * F3, F4, F5 (RELIABILITY.md) on a real taskmasterd: what happens to grandchildren.
+ * F3, F4, F5 (docs/reliability.md) on a real taskmasterd: what happens to grandchildren.
  * F3: double-forked (daemon-style) grandchildren, one ignoring TERM, are killed with the group
  *     when the main process exits — before any restart — and by `stop` within stoptime + 1 s.
  * F4: a grandchild that calls setsid leaves the session; without cgroups the daemon cannot see

@@ -11,7 +11,7 @@ import { waitFor } from "../../helpers/wait_for.ts";
 /** Folder of the fixture programs that only these tests use. */
 export const E2E_BIN = new URL("../fixtures/", import.meta.url).pathname;
 
-/** One element of `status --json` (the wire type of SPEC §13). */
+/** One element of `status --json` (the wire type, docs/cli.md "status --json"). */
 export type ProcStatus = ProcessStatus;
 
 /** Runs `taskmasterctl -s SOCKET ARGS…` as a subprocess and returns code and output. */

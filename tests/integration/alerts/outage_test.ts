@@ -1,5 +1,5 @@
 /**
- * RELIABILITY F20 with real sockets: a refused or stalled SMTP server never holds up the event
+ * F20 (docs/reliability.md) with real sockets: a refused or stalled SMTP server never holds up the event
  * path (emit returns while the mail is still undelivered), each failed mail is logged as it
  * happens (WARN per failed attempt, ERROR at the give-up), the queue stays bounded, and the next
  * mail after recovery reports the loss. No wall-clock window is asserted: the proofs are the

@@ -1,7 +1,9 @@
 import assert from "node:assert/strict";
 import { config, spec, withRig } from "./harness.ts";
 
-/** 200 in the suite (keeps it fast); `TM_SPAWN_COUNT=500` for the SPEC §12 measurement. */
+/**
+ * 200 in the suite (keeps it fast); `TM_SPAWN_COUNT=500` for the docs/benchmarks.md measurement.
+ */
 const COUNT = Number(Deno.env.get("TM_SPAWN_COUNT") ?? "200");
 /** Generous bound: the suite runs on 2 busy cores; the figure itself is printed. */
 const LIMIT_MS = COUNT * 40;

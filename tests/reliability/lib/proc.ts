@@ -1,5 +1,5 @@
 /**
- * /proc readers for the battery's resource sampler and descendant tracking (RELIABILITY.md
+ * /proc readers for the battery's resource sampler and descendant tracking (docs/reliability.md
  * "Harness conventions"): RSS, fd count, process state/session/parent, and latency percentiles.
  */
 

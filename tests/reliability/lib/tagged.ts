@@ -1,5 +1,5 @@
 /**
- * Descendant tracking by canary (RELIABILITY.md "Harness conventions"): every test child gets a
+ * Descendant tracking by canary (docs/reliability.md, helpers): every test child gets a
  * unique environment variable, which all its descendants inherit — including ones that called
  * setsid and escaped their session — so `/proc/*\/environ` finds them while they live.
  */

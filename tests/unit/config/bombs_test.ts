@@ -1,4 +1,7 @@
-/** RELIABILITY B7: YAML bombs and huge inputs are rejected quickly, never crash or pollute. */
+/**
+ * B7 (docs/reliability.md): YAML bombs and huge inputs are rejected quickly, never crash or
+ * pollute.
+ */
 import assert from "node:assert/strict";
 import { loadConfig } from "../../../src/config/load.ts";
 import { parse } from "./helpers.ts";

@@ -7,7 +7,8 @@ Deno.test("minimal program gets every default", () => {
   assert.equal(c.file, "cfg.yaml");
   assert.equal(c.path, ABS);
   const p = c.programs[0]!;
-  // The expected values are the SPEC defaults written out in tests/helpers/specs.ts.
+  // The expected values are the documented defaults (docs/config.md) written out in
+  // tests/helpers/specs.ts.
   assert.deepEqual({ ...p, env: { ...p.env } }, makeSpec({ name: "web", argv: ["sleep", "5"] }));
 });
 

@@ -2,7 +2,9 @@ import assert from "node:assert/strict";
 import { parseConfigText } from "../../../src/config/load.ts";
 import { bad, ok, prog } from "./helpers.ts";
 
-/** RELIABILITY B6: every hostile value is rejected, naming program, key, value and line. */
+/**
+ * B6 (docs/reliability.md): every hostile value is rejected, naming program, key, value and line.
+ */
 const B6: [string, string, RegExp][] = [
   ["numprocs: -1", "numprocs", /integer from 1 to 10000 \(got -1\)/],
   ["numprocs: 0", "numprocs", /\(got 0\)/],

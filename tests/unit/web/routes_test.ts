@@ -1,4 +1,4 @@
-/** Handler tests of every route of the :4242 page (contracts of SPEC §10/§13). */
+/** Handler tests of every route of the :4242 page (contracts of docs/web.md). */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./assert.ts";
 import { CSRF, post, readSse, req, setup } from "./web_helpers.ts";
 

@@ -1,4 +1,7 @@
-/** Handler tests of the safety rules of the :4242 page (SPEC §13 "Web"; RELIABILITY S4–S6, B4, B5, B9). */
+/**
+ * Handler tests of the safety rules of the :4242 page (docs/web.md "Guards"; rows S4–S6, B4, B5, B9
+ * of docs/reliability.md).
+ */
 import { assert, assertEquals, assertMatch, assertStringIncludes } from "./assert.ts";
 import { CSRF, post, req, setup } from "./web_helpers.ts";
 import { constantTimeEqual, hostAllowed } from "../../../src/web/guard.ts";
