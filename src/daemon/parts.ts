@@ -44,21 +44,10 @@ export function pidsFilePath(config: Config): string {
   return socket.slice(0, socket.lastIndexOf("/") + 1) + "taskmasterd.pids";
 }
 
-/** Builds every part (hub subscribers in order: event log, crash guards, alerter). */
+/** Builds every part; the hub's subscribers come in this order: event log, then alerter. */
 export function buildParts(config: Config, foreground: boolean): DaemonParts {
   const current = new CurrentConfig(config);
-  const hub = new EventHub();
-  // No registry-level error hook: a failing child log is reported once per episode by its
-  // process output (`log-loss` with process, stream and bytes), the event log by its writer,
-  // and an unopenable file as the program's spawn error. A second report would double alerts.
-  const files = new FileRegistry();
-  const eventLog = new EventLogWriter(hub, {
-    path: config.daemon.logfile,
-    maxBytes: config.daemon.logmaxbytes,
-    backups: config.daemon.logbackups,
-    stderr: foreground,
-    files,
-  });
+  const { hub, files, eventLog } = openLogging(config, foreground);
   const removeGuards = installCrashGuards(hub);
   const alerter = new Alerter(hub, { spec: () => alertSettings(current.value) });
   const web = new WebListener(hub);
@@ -87,6 +76,23 @@ export function buildParts(config: Config, foreground: boolean): DaemonParts {
   };
   followConfig(parts);
   return parts;
+}
+
+/** The event hub, the file registry every log file goes through, and the event log. */
+function openLogging(config: Config, foreground: boolean) {
+  const hub = new EventHub();
+  // No registry-level error hook: a failing child log is reported once per episode by its
+  // process output (`log-loss` with process, stream and bytes), the event log by its writer,
+  // and an unopenable file as the program's spawn error. A second report would double alerts.
+  const files = new FileRegistry();
+  const eventLog = new EventLogWriter(hub, {
+    path: config.daemon.logfile,
+    maxBytes: config.daemon.logmaxbytes,
+    backups: config.daemon.logbackups,
+    stderr: foreground,
+    files,
+  });
+  return { hub, files, eventLog };
 }
 
 /** The alert settings of a config, read by the alerter on every event. */
