@@ -26,6 +26,14 @@ import { Program } from "./program.ts";
 import { restartOne, startOne, stopOne } from "./actions.ts";
 import { applyDiff, type ReloadHost } from "./reload.ts";
 
+/** The supervisor's own daemon facts; the web listener and the alerter own the others. */
+export type SupervisorInfo = Omit<DaemonInfo, "httpUrl" | "httpError" | "alerts">;
+
+/** The part of {@link SupervisorApi} the supervisor answers itself, with its own facts. */
+export type SupervisorCore = Omit<SupervisorApi, "info" | "alertTest"> & {
+  info(): SupervisorInfo;
+};
+
 /** Construction options; collaborators are injected so tests can replace each. */
 export interface SupervisorOptions {
   readonly config: Config;
@@ -57,14 +65,6 @@ const SIGNALS: ReadonlySet<string> = new Set([
   "SIGTTOU",
   "SIGPIPE",
 ]);
-
-/** The supervisor's own daemon facts; the web listener and the alerter own the others. */
-export type SupervisorInfo = Omit<DaemonInfo, "httpUrl" | "httpError" | "alerts">;
-
-/** The part of {@link SupervisorApi} the supervisor answers itself, with its own facts. */
-export type SupervisorCore = Omit<SupervisorApi, "info" | "alertTest"> & {
-  info(): SupervisorInfo;
-};
 
 /** Supervises every configured program. */
 export class Supervisor implements SupervisorCore {
