@@ -12,7 +12,11 @@ import type {
 } from "../protocol/types.ts";
 import type { EventHub } from "../events.ts";
 
-/** What the control API and web page may ask of the supervisor. */
+/**
+ * What the control API and web page may ask of the supervisor. In the daemon the facade is
+ * `daemon/api.ts`: the supervisor answers the process commands, `info` is put together from the
+ * parts that own each fact, and `alertTest` goes to the alerter.
+ */
 export interface SupervisorApi {
   /**
    * Status of the named processes (all when `names` is empty), in config order then index.

@@ -1,8 +1,10 @@
 /**
- * The supervisor: registry of programs and instances, the facade the control API and web page
- * use (`SupervisorApi`), reload and shutdown. All state changes go through instance drivers.
+ * The supervisor: registry of programs and instances, the process side of the facade the control
+ * API and web page use (`SupervisorApi`), reload and shutdown. All state changes go through
+ * instance drivers.
  */
 import type { Config, LoadResult, ProgramSpec } from "../config/types.ts";
+import type { CurrentConfig } from "../config/current.ts";
 import { diffConfigs } from "../config/diff.ts";
 import type { EventHub } from "../events.ts";
 import type { ProcessOutput } from "../logs/types.ts";
@@ -24,6 +26,14 @@ import { Program } from "./program.ts";
 import { restartOne, startOne, stopOne } from "./actions.ts";
 import { applyDiff, type ReloadHost } from "./reload.ts";
 
+/** The supervisor's own daemon facts; the web listener and the alerter own the others. */
+export type SupervisorInfo = Omit<DaemonInfo, "httpUrl" | "httpError" | "alerts">;
+
+/** The part of {@link SupervisorApi} the supervisor answers itself, with its own facts. */
+export type SupervisorCore = Omit<SupervisorApi, "info" | "alertTest"> & {
+  info(): SupervisorInfo;
+};
+
 /** Construction options; collaborators are injected so tests can replace each. */
 export interface SupervisorOptions {
   readonly config: Config;
@@ -32,9 +42,8 @@ export interface SupervisorOptions {
   readonly clock?: Clock;
   readonly createOutput: (spec: ProgramSpec, processName: string, index: number) => ProcessOutput;
   readonly loadConfig: () => Promise<LoadResult>;
-  readonly onConfigApplied?: (config: Config) => void;
-  readonly alertTest?: () => Promise<string>;
-  readonly extraInfo?: () => Partial<DaemonInfo>;
+  /** The daemon's config holder, told of each config a reload applied; none when standalone. */
+  readonly current?: CurrentConfig;
   /** Where to record live children (`taskmasterd.pids`); none when absent. */
   readonly pidsPath?: string;
 }
@@ -58,7 +67,7 @@ const SIGNALS: ReadonlySet<string> = new Set([
 ]);
 
 /** Supervises every configured program. */
-export class Supervisor implements SupervisorApi {
+export class Supervisor implements SupervisorCore {
   /** The daemon's event hub. */
   readonly events: EventHub;
   #options: SupervisorOptions;
@@ -196,7 +205,7 @@ export class Supervisor implements SupervisorApi {
     this.#pids?.flush();
   }
 
-  info(): DaemonInfo {
+  info(): SupervisorInfo {
     const now = this.#clock.wall();
     const lost = this.instances().reduce((sum, i) => sum + i.output.lostBytes, 0);
     return {
@@ -207,11 +216,8 @@ export class Supervisor implements SupervisorApi {
       uptimeSeconds: Math.floor((now - this.#startedAt) / 1000),
       configFile: this.#config.path,
       lastReload: this.#lastReload,
-      httpUrl: null,
-      httpError: null,
+      // Every output's running total: a loss event comes once per episode, so it cannot count.
       logLossBytes: lost,
-      alerts: { sent: 0, failed: 0, dropped: 0 },
-      ...this.#options.extraInfo?.(),
     };
   }
 
@@ -225,13 +231,6 @@ export class Supervisor implements SupervisorApi {
 
   writeStdin(name: string, data: Uint8Array): Promise<number> {
     return this.#one(name).writeStdin(data);
-  }
-
-  alertTest(): Promise<string> {
-    if (this.#options.alertTest === undefined) {
-      return Promise.reject(new ProtocolError("ALERT_FAILED", "alerts are not configured"));
-    }
-    return this.#options.alertTest();
   }
 
   // ---- internals ---------------------------------------------------------------------------
@@ -333,7 +332,7 @@ export class Supervisor implements SupervisorApi {
       changed: plan.changed.join(","),
       removed: plan.removed.join(","),
     });
-    this.#options.onConfigApplied?.(loaded.config);
+    this.#options.current?.apply(loaded.config);
     return plan;
   }
 

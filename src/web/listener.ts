@@ -5,7 +5,11 @@
  */
 import type { HttpSpec } from "../config/types.ts";
 import type { EventHub } from "../events.ts";
+import type { DaemonInfo } from "../protocol/types.ts";
 import type { SupervisorApi } from "../supervisor/api.ts";
+
+/** The listener's own daemon facts (`info`). */
+export type HttpStatus = Pick<DaemonInfo, "httpUrl" | "httpError">;
 
 /** The current web listener, or its last error. */
 export class WebListener {
@@ -27,6 +31,11 @@ export class WebListener {
   /** Why the listener is not serving, or null. */
   get error(): string | null {
     return this.#error;
+  }
+
+  /** Where the page is served, or why it is not. */
+  status(): HttpStatus {
+    return { httpUrl: this.url, httpError: this.error };
   }
 
   /** Binds (or re-binds) for `spec`; `null` turns the page off. Never rejects. */
