@@ -38,6 +38,16 @@ export function isStopSignal(value: unknown): value is StopSignal {
   return typeof value === "string" && (STOP_SIGNALS as readonly string[]).includes(value);
 }
 
+/**
+ * The `signal` command's argument as a signal it may send: any case, with or without `SIG`
+ * (`hup`, `SIGHUP`); null when it is not one of {@link SENDABLE_SIGNALS}.
+ */
+export function parseSendableSignal(text: string): SendableSignal | null {
+  const upper = text.toUpperCase();
+  const name = upper.startsWith("SIG") ? upper : `SIG${upper}`;
+  return isSendableSignal(name) ? name : null;
+}
+
 /** True when the `signal` command may send `value`. */
 export function isSendableSignal(value: unknown): value is SendableSignal {
   return typeof value === "string" && (SENDABLE_SIGNALS as readonly string[]).includes(value);

@@ -8,7 +8,7 @@ import type { EventHub } from "../events.ts";
 import type { ProcessOutput } from "../logs/types.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import { selectByName } from "../protocol/names.ts";
-import { isSendableSignal } from "../protocol/signals.ts";
+import { parseSendableSignal } from "../protocol/signals.ts";
 import type {
   ActionResult,
   DaemonInfo,
@@ -127,11 +127,8 @@ export class Supervisor implements SupervisorApi {
   }
 
   signal(signal: string, names: readonly string[]): ActionResult[] {
-    const upper = signal.toUpperCase();
-    const name = upper.startsWith("SIG") ? upper : `SIG${upper}`;
-    if (!isSendableSignal(name)) {
-      throw new ProtocolError("BAD_REQUEST", `unknown signal: ${signal}`);
-    }
+    const name = parseSendableSignal(signal);
+    if (name === null) throw new ProtocolError("BAD_REQUEST", `unknown signal: ${signal}`);
     const results: ActionResult[] = [];
     for (const [label, instances] of this.#resolveAll(names)) {
       if (instances === null) {

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import {
   isSendableSignal,
   isStopSignal,
+  parseSendableSignal,
   SENDABLE_SIGNALS,
   STOP_SIGNALS,
 } from "../../../src/protocol/signals.ts";
@@ -21,4 +22,13 @@ Deno.test("config's stopsignal accepts exactly the stop signals, in their order"
   assert.deepEqual(parseSignal("STOP"), {
     error: "must be one of TERM, INT, QUIT, HUP, KILL, USR1, USR2 (got STOP)",
   });
+});
+
+Deno.test("the signal command's argument: any case, SIG optional, only sendable signals", () => {
+  assert.equal(parseSendableSignal("hup"), "SIGHUP");
+  assert.equal(parseSendableSignal("SIGhup"), "SIGHUP");
+  assert.equal(parseSendableSignal("Stop"), "SIGSTOP");
+  for (const bad of ["", "SIG", "9", "SIGSEGV", "SIGSIGTERM", " TERM"]) {
+    assert.equal(parseSendableSignal(bad), null, bad);
+  }
 });
