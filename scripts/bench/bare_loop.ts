@@ -4,6 +4,7 @@
  *   deno run -A bare_loop.ts N RESPAWN STOP_MS OUTFILE CMD [ARGS...]
  */
 import { LineChannel } from "./line_channel.ts";
+import { killGroup } from "../../src/process/kill_group.ts";
 
 const [nText, respawnText, stopText, outFile, ...cmd] = Deno.args;
 const n = Number(nText);
@@ -50,11 +51,7 @@ function spawn(): void {
 
 function signalAll(signal: Deno.Signal): void {
   for (const pid of children.keys()) {
-    try {
-      Deno.kill(-pid, signal);
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) console.error(`kill ${pid}: ${error}`);
-    }
+    killGroup(pid, signal, { onError: (_target, error) => console.error(`kill ${pid}: ${error}`) });
   }
 }
 

@@ -3,6 +3,8 @@
  * descendants, and a registry of every process the bench started so that all of them can be
  * killed by pid and process group — on success, on failure and on Ctrl-C.
  */
+import { killGroup } from "../../src/process/kill_group.ts";
+import { isDeadState, parseProcStat } from "../../src/process/proc_stat.ts";
 
 /** Clock ticks per second used by /proc/PID/stat (USER_HZ; 100 on every Linux we target). */
 export const CLK_TCK = 100;
@@ -10,7 +12,7 @@ export const CLK_TCK = 100;
 /** True while `pid` exists and is not a zombie. */
 export function pidAlive(pid: number): boolean {
   const stat = readStat(pid);
-  return stat !== null && stat.state !== "Z" && stat.state !== "X";
+  return stat !== null && !isDeadState(stat.state);
 }
 
 interface Stat {
@@ -27,14 +29,9 @@ function readStat(pid: number): Stat | null {
   } catch {
     return null; // the process is gone: that is the answer, not an error
   }
-  // Fields after the command name, which may itself contain spaces and parentheses.
-  const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return {
-    state: rest[0] ?? "?",
-    ppid: Number(rest[1]),
-    pgid: Number(rest[2]),
-    ticks: Number(rest[11]) + Number(rest[12]), // utime + stime
-  };
+  const stat = parseProcStat(text);
+  if (stat === null) return null;
+  return { state: stat.state, ppid: stat.ppid, pgid: stat.pgid, ticks: stat.utime + stat.stime };
 }
 
 /** CPU time (user + system, in clock ticks) consumed so far by `pid` itself, or null if gone. */
@@ -73,14 +70,11 @@ export function descendants(root: number): number[] {
 
 /** Sends SIGKILL to the process group of `pid` and to `pid`, ignoring ones already gone. */
 export function killGroupAndPid(pid: number): void {
-  for (const target of [-pid, pid]) {
-    try {
-      Deno.kill(target, "SIGKILL");
-    } catch (error) {
-      // NotFound: already gone; PermissionDenied cannot happen as root but must not abort cleanup.
-      if (!(error instanceof Deno.errors.NotFound)) console.error(`kill ${target}: ${error}`);
-    }
-  }
+  // PermissionDenied cannot happen as root but must not abort cleanup: it is only printed.
+  killGroup(pid, "SIGKILL", {
+    alsoLeader: true,
+    onError: (target, error) => console.error(`kill ${target}: ${error}`),
+  });
 }
 
 const tracked = new Set<number>();

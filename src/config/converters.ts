@@ -4,6 +4,7 @@
  * No Deno APIs, no I/O.
  */
 import type { AutoRestart, SignalName } from "./types.ts";
+import { STOP_SIGNALS } from "../protocol/signals.ts";
 
 /** A conversion failure: the message after `key.path: `. */
 export interface FieldError {
@@ -14,7 +15,7 @@ export interface FieldError {
 export type FieldResult<T> = { readonly ok: T } | FieldError;
 
 /** Signals accepted by `stopsignal`, without the SIG prefix. */
-export const SIGNAL_NAMES = ["TERM", "INT", "QUIT", "HUP", "KILL", "USR1", "USR2"] as const;
+export const SIGNAL_NAMES: readonly string[] = STOP_SIGNALS.map((name) => name.slice(3));
 
 /** Program name rule (docs/config.md "Program names"). */
 export const PROGRAM_NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
@@ -37,7 +38,7 @@ export function parseUmask(text: string): FieldResult<number> {
 /** `stopsignal`: name with or without SIG, any case; numbers are rejected. */
 export function parseSignal(text: string): FieldResult<SignalName> {
   const bare = text.trim().toUpperCase().replace(/^SIG/, "");
-  if ((SIGNAL_NAMES as readonly string[]).includes(bare)) {
+  if (SIGNAL_NAMES.includes(bare)) {
     return { ok: `SIG${bare}` as SignalName };
   }
   return { error: `must be one of ${SIGNAL_NAMES.join(", ")} (got ${text})` };

@@ -4,15 +4,10 @@
  * Runtime code reads only these types, never raw YAML and never a default of its own.
  */
 
-/** A signal name as Deno spells it (`"SIGTERM"`). */
-export type SignalName =
-  | "SIGTERM"
-  | "SIGINT"
-  | "SIGQUIT"
-  | "SIGHUP"
-  | "SIGKILL"
-  | "SIGUSR1"
-  | "SIGUSR2";
+import type { StopSignal } from "../protocol/signals.ts";
+
+/** A `stopsignal` as Deno spells it (`"SIGTERM"`); the list lives in protocol/signals.ts. */
+export type SignalName = StopSignal;
 
 /** `autorestart`: always, never, or only when the exit code is not in `exitcodes`. */
 export type AutoRestart = "always" | "never" | "unexpected";

@@ -3,38 +3,27 @@
  * `GET /v1/events` and `GET /v1/output` as NDJSON streams. It never throws and never rejects:
  * every failure becomes an `{ok:false,error:{code,message}}` envelope with a fitting status.
  */
-import { type Envelope, isCommandName, STREAM_ROUTES } from "../protocol/commands.ts";
-import { type ErrorCode, ProtocolError } from "../protocol/errors.ts";
+import {
+  type Envelope,
+  isCommandName,
+  MAX_REQUEST_BYTES,
+  STREAM_ROUTES,
+} from "../protocol/commands.ts";
+import { ProtocolError } from "../protocol/errors.ts";
+import { httpStatus } from "../protocol/http_status.ts";
 import { API_VERSION } from "../protocol/version.ts";
 import { RECENT_EVENTS } from "../events.ts";
 import type { SupervisorApi } from "../supervisor/api.ts";
 import { dispatchCommand, encodeBase64 } from "./dispatch.ts";
 import { ndjsonResponse } from "./ndjson.ts";
-import { checkInt, checkStream, parseBody, readBodyCapped } from "./request_body.ts";
+import { readBodyCapped } from "../body_reader.ts";
+import { checkInt, checkStream, parseBody } from "./request_body.ts";
 
 /** Options of {@link createControlHandler}. */
 export interface ControlHandlerOptions {
   /** Called when `shutdown` is requested, before the programs are stopped and it is answered. */
   onShutdownRequested?: () => void;
 }
-
-const HTTP_STATUS: Record<ErrorCode, number> = {
-  BAD_REQUEST: 400,
-  BAD_NAME: 404,
-  UNKNOWN_COMMAND: 404,
-  ALREADY_STARTED: 409,
-  NOT_RUNNING: 409,
-  SPAWN_ERROR: 500,
-  SHUTTING_DOWN: 503,
-  RELOAD_FAILED: 422,
-  TOO_LARGE: 413,
-  VERSION_MISMATCH: 400,
-  ALERT_FAILED: 502,
-  INTERNAL: 500,
-  FORBIDDEN: 403,
-  UNAUTHORIZED: 401,
-  METHOD_NOT_ALLOWED: 405,
-};
 
 /**
  * Builds the request handler serving the control API over `api`. The returned function always
@@ -71,7 +60,7 @@ async function route(
     throw new ProtocolError("UNKNOWN_COMMAND", `unknown command: ${printable(path)}`);
   }
   if (req.method !== "POST") throw new ProtocolError("METHOD_NOT_ALLOWED", `${name} needs POST`);
-  const body = parseBody(await readBodyCapped(req));
+  const body = parseBody(await readBodyCapped(req, MAX_REQUEST_BYTES));
   if (name === "shutdown") {
     // Tell the daemon first, so its log says who asked before the programs stop; the answer
     // still waits for `api.shutdown()`, which the daemon's own shutdown shares.
@@ -149,7 +138,7 @@ function json<T>(status: number, envelope: Envelope<T>): Response {
 /** Renders any thrown value as an error envelope (INTERNAL for anything not a ProtocolError). */
 export function errorResponse(error: unknown): Response {
   if (error instanceof ProtocolError) {
-    return json(HTTP_STATUS[error.code] ?? 500, {
+    return json(httpStatus(error.code), {
       ok: false,
       error: { code: error.code, message: printable(error.message) },
     });

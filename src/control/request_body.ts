@@ -1,65 +1,13 @@
 /**
- * Reading and checking control-API request bodies: a byte cap enforced while reading (never
- * trusting Content-Length), strict UTF-8, JSON that must be an object, and typed field readers
- * whose errors name the offending field. Every failure is a {@link ProtocolError}.
+ * Checking control-API request bodies (read by ../body_reader.ts): strict UTF-8, JSON that must
+ * be an object, and typed field readers whose errors name the offending field. Every failure is
+ * a {@link ProtocolError}.
  */
-import { MAX_REQUEST_BYTES } from "../protocol/commands.ts";
 import { ProtocolError } from "../protocol/errors.ts";
 import type { StreamName } from "../protocol/types.ts";
 
 /** A parsed request body: a plain JSON object (own keys only are ever read). */
 export type Body = Record<string, unknown>;
-
-/** How long a client may take to send its body; slow senders are cut off after this. */
-export const BODY_TIMEOUT_MS = 10_000;
-
-/**
- * Reads the whole body of `req`, at most `limit` bytes, within {@link BODY_TIMEOUT_MS}.
- * Throws TOO_LARGE as soon as the limit is passed (the rest is not read) and BAD_REQUEST on a
- * timeout or a broken connection.
- */
-export async function readBodyCapped(
-  req: Request,
-  limit: number = MAX_REQUEST_BYTES,
-): Promise<Uint8Array> {
-  if (req.body === null) return new Uint8Array(0);
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let total = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new ProtocolError("BAD_REQUEST", "request body not received in time")),
-      BODY_TIMEOUT_MS,
-    );
-  });
-  // The losing side of the race must not turn into an unhandled rejection.
-  timeout.catch(() => {});
-  try {
-    while (true) {
-      const step = await Promise.race([reader.read(), timeout]);
-      if (step.done) break;
-      total += step.value.byteLength;
-      if (total > limit) {
-        throw new ProtocolError("TOO_LARGE", `request body exceeds ${limit} bytes`);
-      }
-      chunks.push(step.value);
-    }
-  } catch (error) {
-    reader.cancel().catch(() => {/* the peer is gone already; nothing to release */});
-    if (error instanceof ProtocolError) throw error;
-    throw new ProtocolError("BAD_REQUEST", `could not read request body: ${String(error)}`);
-  } finally {
-    clearTimeout(timer);
-  }
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
-}
 
 /** Decodes a body as strict UTF-8 JSON that must be an object; an empty body is `{}`. */
 export function parseBody(bytes: Uint8Array): Body {

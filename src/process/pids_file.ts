@@ -5,7 +5,10 @@
 import type { SignalName } from "../config/types.ts";
 import type { EventHub } from "../events.ts";
 import { type Clock, sleep, systemClock, type TimerId } from "../clock.ts";
-import { readProcStats, statFields } from "./proc_fs.ts";
+import { isStopSignal } from "../protocol/signals.ts";
+import { killGroup } from "./kill_group.ts";
+import { readProcStats } from "./proc_fs.ts";
+import { isDeadState, parseProcStat } from "./proc_stat.ts";
 
 /** Writes after a burst of changes settle, so 500 spawns cost one rewrite. */
 const DEBOUNCE_MS = 100;
@@ -16,9 +19,9 @@ const POLL_MS = 50;
 export function processStartTimes(pids: readonly number[]): Map<number, string> {
   const starts = new Map<number, string>();
   for (const [pid, line] of readProcStats(pids)) {
-    const fields = statFields(line);
-    if (fields[0] === "Z" || fields[0] === "X" || fields[19] === undefined) continue;
-    starts.set(pid, fields[19]);
+    const stat = parseProcStat(line);
+    if (stat === null || isDeadState(stat.state)) continue;
+    starts.set(pid, stat.startTime);
   }
   return starts;
 }
@@ -150,29 +153,7 @@ async function stopGroup(
   hub.emit("WARN", "orphan-stopped", null, { pid, signal: used });
 }
 
-const STOP_SIGNALS: readonly string[] = [
-  "SIGTERM",
-  "SIGINT",
-  "SIGQUIT",
-  "SIGHUP",
-  "SIGKILL",
-  "SIGUSR1",
-  "SIGUSR2",
-];
-
-function isStopSignal(value: string | undefined): value is SignalName {
-  return value !== undefined && STOP_SIGNALS.includes(value);
-}
-
+/** The group `pid` led and `pid` itself (in case it left its group). */
 function signal(pid: number, sig: Deno.Signal): void {
-  for (const target of [-pid, pid]) {
-    try {
-      Deno.kill(target, sig);
-    } catch (error) {
-      // Gone already (or not a group leader any more): nothing left to stop there.
-      if (!(error instanceof Deno.errors.NotFound)) {
-        console.error(`taskmasterd: kill ${sig} ${target}: ${String(error)}`);
-      }
-    }
-  }
+  killGroup(pid, sig, { alsoLeader: true });
 }

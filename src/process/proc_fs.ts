@@ -2,7 +2,9 @@
  * Reads `/proc/PID/stat` lines. Deno gates every /proc path behind `--allow-all` (measured on
  * 2.9.6: `--allow-read` is not enough), so when the daemon runs with explicit `--allow-*` flags
  * (`deno task daemon`) this falls back to one `cat` child per batch (`--allow-run` suffices).
+ * The lines are parsed by proc_stat.ts.
  */
+import { parseProcStat } from "./proc_stat.ts";
 
 let direct = true;
 
@@ -32,8 +34,8 @@ export function readProcStats(pids: readonly number[]): Map<number, string> {
     stderr: "null", // "No such file" for pids that are gone: absent from the map
   }).outputSync();
   for (const line of new TextDecoder().decode(stdout).split("\n")) {
-    const pid = Number(line.slice(0, line.indexOf(" ")));
-    if (Number.isInteger(pid) && pid > 0) stats.set(pid, line);
+    const stat = parseProcStat(line);
+    if (stat !== null) stats.set(stat.pid, line);
   }
   return stats;
 }
@@ -57,9 +59,4 @@ function readDirect(pid: number): string | null {
     if (error instanceof Deno.errors.NotFound) return null;
     throw error;
   }
-}
-
-/** Fields of a stat line after `pid (comm)`: index 0 is the state, 2 the pgid, 19 starttime. */
-export function statFields(line: string): string[] {
-  return line.slice(line.lastIndexOf(")") + 2).split(" ");
 }

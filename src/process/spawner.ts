@@ -1,9 +1,11 @@
 /**
- * Starting children and signalling their process groups: the only module that touches
- * `Deno.Command` and `Deno.kill`. Every child runs in its own session (so a child's `kill 0`
+ * Starting children and signalling their process groups (through kill_group.ts): the only module
+ * that spawns children. Every child runs in its own session (so a child's `kill 0`
  * never reaches the daemon), with stdin piped and held by the daemon.
  */
-import { procReadable, readProcStats, statFields } from "./proc_fs.ts";
+import { procReadable, readProcStats } from "./proc_fs.ts";
+import { isDeadState, parseProcStat } from "./proc_stat.ts";
+import { killGroup } from "./kill_group.ts";
 import process from "node:process";
 import type { ProgramSpec } from "../config/types.ts";
 import type { StdioMode } from "../logs/types.ts";
@@ -57,17 +59,8 @@ export class SpawnError extends Error {
 /** The real spawner (Deno.Command, detached). */
 export const denoSpawner: Spawner = {
   spawn: spawnChild,
-  signalGroup(pid, signal) {
-    try {
-      Deno.kill(-pid, signal);
-      return true;
-    } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return false;
-      // EPERM and the like: something is there but we cannot signal it; report it as alive.
-      console.error(`taskmasterd: kill -${signal} -${pid}: ${String(error)}`);
-      return true;
-    }
-  },
+  // EPERM and the like: something is there but we cannot signal it; it counts as alive.
+  signalGroup: (pid, signal) => killGroup(pid, signal),
   groupAlive(pid) {
     try {
       process.kill(-pid, 0);
@@ -259,8 +252,8 @@ export function groupHasLiveMember(pgid: number): boolean {
     if (!/^\d+$/.test(entry.name)) continue;
     const line = readProcStats([Number(entry.name)]).get(Number(entry.name));
     if (line === undefined) continue; // exited while we looked
-    const fields = statFields(line);
-    if (fields[2] === String(pgid) && fields[0] !== "Z" && fields[0] !== "X") return true;
+    const stat = parseProcStat(line);
+    if (stat !== null && stat.pgid === pgid && !isDeadState(stat.state)) return true;
   }
   return false;
 }

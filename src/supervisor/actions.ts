@@ -7,6 +7,7 @@ import type { ActionResult } from "../protocol/types.ts";
 import type { Clock } from "../clock.ts";
 import type { Instance } from "./instance.ts";
 import type { StopBy } from "./machine.ts";
+import { totalBackoffMs } from "./policy.ts";
 import { type ProcRecord, STOPPED_STATES } from "./states.ts";
 
 /** Slack added to every wait (docs/lifecycle.md "Operator action deadlines"). */
@@ -39,8 +40,7 @@ export function waitForRecord(
 /** How long `start` waits: every attempt's starttime, every backoff delay, plus 5 s. */
 export function startDeadlineMs(spec: ProgramSpec): number {
   const attempts = spec.startretries + 1;
-  const backoffs = (spec.startretries * (spec.startretries + 1)) / 2;
-  return (spec.starttime * attempts + backoffs) * 1000 + SLACK_MS;
+  return spec.starttime * attempts * 1000 + totalBackoffMs(spec.startretries) + SLACK_MS;
 }
 
 /** How long `stop` waits: stoptime, the SIGKILL, and slack. */

@@ -20,9 +20,20 @@ export function shouldRestart(autorestart: AutoRestart, expected: boolean): bool
   return !expected;
 }
 
+/** Growth of the start-retry delay per failed start. */
+const BACKOFF_STEP_MS = 1000;
+
 /** Start-retry delay in ms after the `retries`-th failed start: 1 s, 2 s, 3 s… */
 export function backoffDelayMs(retries: number): number {
-  return retries * 1000;
+  return retries * BACKOFF_STEP_MS;
+}
+
+/**
+ * Sum of every start-retry delay when all `startretries` retries happen: Σ backoffDelayMs(1…n),
+ * in closed form (n may be any safe integer); the unit test pins it to the sum.
+ */
+export function totalBackoffMs(startretries: number): number {
+  return (BACKOFF_STEP_MS * startretries * (startretries + 1)) / 2;
 }
 
 /**

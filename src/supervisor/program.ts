@@ -58,15 +58,4 @@ export class Program {
     }
     return { added, removed };
   }
-
-  /**
-   * Instances addressed by the part after `prog:` (undefined = the whole program); null when
-   * the index is not a plain decimal below numprocs.
-   */
-  select(index: string | undefined): readonly Instance[] | null {
-    if (index === undefined) return this.#instances;
-    if (!/^(0|[1-9][0-9]{0,5})$/.test(index)) return null;
-    const instance = this.#instances[Number(index)];
-    return instance === undefined ? null : [instance];
-  }
 }

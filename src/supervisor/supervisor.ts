@@ -9,6 +9,8 @@ import { diffConfigs } from "../config/diff.ts";
 import type { EventHub } from "../events.ts";
 import type { ProcessOutput } from "../logs/types.ts";
 import { ProtocolError } from "../protocol/errors.ts";
+import { selectByName } from "../protocol/names.ts";
+import { parseSendableSignal } from "../protocol/signals.ts";
 import type {
   ActionResult,
   DaemonInfo,
@@ -47,24 +49,6 @@ export interface SupervisorOptions {
   /** Where to record live children (`taskmasterd.pids`); none when absent. */
   readonly pidsPath?: string;
 }
-
-const SIGNALS: ReadonlySet<string> = new Set([
-  "SIGHUP",
-  "SIGINT",
-  "SIGQUIT",
-  "SIGKILL",
-  "SIGUSR1",
-  "SIGUSR2",
-  "SIGTERM",
-  "SIGSTOP",
-  "SIGCONT",
-  "SIGALRM",
-  "SIGWINCH",
-  "SIGTSTP",
-  "SIGTTIN",
-  "SIGTTOU",
-  "SIGPIPE",
-]);
 
 /** Supervises every configured program. */
 export class Supervisor implements SupervisorCore {
@@ -152,9 +136,8 @@ export class Supervisor implements SupervisorCore {
   }
 
   signal(signal: string, names: readonly string[]): ActionResult[] {
-    const upper = signal.toUpperCase();
-    const name = upper.startsWith("SIG") ? upper : `SIG${upper}`;
-    if (!SIGNALS.has(name)) throw new ProtocolError("BAD_REQUEST", `unknown signal: ${signal}`);
+    const name = parseSendableSignal(signal);
+    if (name === null) throw new ProtocolError("BAD_REQUEST", `unknown signal: ${signal}`);
     const results: ActionResult[] = [];
     for (const [label, instances] of this.#resolveAll(names)) {
       if (instances === null) {
@@ -162,7 +145,7 @@ export class Supervisor implements SupervisorCore {
         continue;
       }
       for (const i of instances) {
-        const sent = i.signal(name as Deno.Signal);
+        const sent = i.signal(name);
         results.push({
           name: i.name,
           ok: sent,
@@ -260,11 +243,7 @@ export class Supervisor implements SupervisorCore {
 
   /** Instances addressed by one name, or null when the name is unknown. */
   #resolve(name: string): readonly Instance[] | null {
-    if (name === "all") return this.instances();
-    const colon = name.indexOf(":");
-    const program = this.#programs.get(colon < 0 ? name : name.slice(0, colon));
-    if (program === undefined) return null;
-    return program.select(colon < 0 ? undefined : name.slice(colon + 1));
+    return selectByName(this.instances(), name, (i) => ({ program: i.spec.name, index: i.index }));
   }
 
   #resolveAll(names: readonly string[]): [string, readonly Instance[] | null][] {

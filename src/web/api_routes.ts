@@ -6,9 +6,10 @@
 import type { SupervisorApi } from "../supervisor/api.ts";
 import type { LogEvent, LogLevel, StreamName } from "../protocol/types.ts";
 import { ProtocolError } from "../protocol/errors.ts";
+import { selectByName } from "../protocol/names.ts";
 import { levelAtLeast } from "../events.ts";
 import { stripAnsi } from "./html.ts";
-import { failure, json, plain, securityHeaders } from "./responses.ts";
+import { codeFailure, json, plain, securityHeaders } from "./responses.ts";
 import { sseResponse } from "./sse.ts";
 import { LEVELS } from "./pages.ts";
 
@@ -20,7 +21,10 @@ const MAX_NAME = 80;
 /** Mutating actions, each `POST /api/ACTION/NAME`. */
 export type Action = "start" | "stop" | "restart";
 
-/** Decodes one URL path segment into a configured name (`all` allowed when `allowAll`). */
+/**
+ * Decodes one URL path segment into a configured name (`all` allowed when `allowAll`; exactly
+ * one process when `processOnly`), resolved like every other name (protocol/names.ts).
+ */
 export function resolveName(
   api: SupervisorApi,
   segment: string,
@@ -36,26 +40,17 @@ export function resolveName(
   // deno-lint-ignore no-control-regex
   if (name === "" || name.length > MAX_NAME || /[\/\\\x00-\x1f]/.test(name)) return null;
   if (name === "all") return allowAll ? name : null;
-  for (const status of api.status([])) {
-    if (status.name === name || `${status.program}:${status.index}` === name) return name;
-    if (!processOnly && status.program === name) return name;
-  }
-  return null;
+  const found = selectByName(api.status([]), name, (status) => status);
+  if (found === null || (processOnly && found.length !== 1)) return null;
+  return name;
 }
 
-/** Maps a supervisor failure to an HTTP answer (BAD_NAME → 404). */
+/** Maps a supervisor failure to an HTTP answer, with the control API's status for its code. */
 export function apiError(path: string, error: unknown): Response {
   if (error instanceof ProtocolError) {
-    const status = error.code === "BAD_NAME"
-      ? 404
-      : error.code === "SHUTTING_DOWN"
-      ? 503
-      : error.code === "BAD_REQUEST"
-      ? 400
-      : 409;
-    return failure(path, status, error.code, error.message);
+    return codeFailure(path, error.code, error.message);
   }
-  return failure(path, 500, "INTERNAL", "internal error");
+  return codeFailure(path, "INTERNAL", "internal error");
 }
 
 /** `POST /api/ACTION/NAME`: waits like `taskmasterctl` and answers the result array. */
@@ -125,7 +120,7 @@ export function outputRoute(
 ): Response {
   const streamParam = url.searchParams.get("stream") ?? "stdout";
   if (streamParam !== "stdout" && streamParam !== "stderr") {
-    return failure(url.pathname, 400, "BAD_REQUEST", "stream must be stdout or stderr");
+    return codeFailure(url.pathname, "BAD_REQUEST", "stream must be stdout or stderr");
   }
   const stream: StreamName = streamParam;
   const bytesParam = url.searchParams.get("bytes");

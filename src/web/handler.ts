@@ -27,12 +27,11 @@ import {
   runAction,
 } from "./api_routes.ts";
 import { dashboardPage, logsPage } from "./pages.ts";
-import { failure, html, json, securityHeaders, withoutBody } from "./responses.ts";
+import { readBodyCapped } from "../body_reader.ts";
+import { codeFailure, failure, html, json, securityHeaders, withoutBody } from "./responses.ts";
 
 /** Largest request body accepted (the API takes none; this only bounds what is drained). */
 export const BODY_CAP = 16 * 1024;
-/** How long a client may take to send its (small) body. */
-const BODY_TIMEOUT_MS = 5_000;
 
 /** Options of {@link createWebHandler}. */
 export interface WebHandlerOptions {
@@ -73,11 +72,11 @@ export function createWebHandler(
     try {
       url = new URL(req.url);
     } catch {
-      return failure("/", 400, "BAD_REQUEST", "bad request URL");
+      return codeFailure("/", "BAD_REQUEST", "bad request URL");
     }
     const path = url.pathname;
     if (!hostAllowed(req.headers.get("host"), options.http, options.port())) {
-      return failure(path, 403, "FORBIDDEN", "host not allowed");
+      return codeFailure(path, "FORBIDDEN", "host not allowed");
     }
     const token = options.http.token;
     const offered = url.searchParams.get("token");
@@ -90,18 +89,18 @@ export function createWebHandler(
       return new Response(null, { status: 303, headers });
     }
     if (!tokenAccepted(req, token)) return unauthorized(path);
-    if (crossSite(req)) return failure(path, 403, "FORBIDDEN", "cross-site request refused");
+    if (crossSite(req)) return codeFailure(path, "FORBIDDEN", "cross-site request refused");
 
     const action = ACTION_RE.exec(path);
     if (action !== null) {
       if (req.method !== "POST") return notAllowed(path, "POST");
       if (mutationFromOtherOrigin(req) || !csrfAccepted(req, options.csrfToken)) {
-        return failure(path, 403, "FORBIDDEN", "missing or bad CSRF token");
+        return codeFailure(path, "FORBIDDEN", "missing or bad CSRF token");
       }
       const bodyProblem = await drainBody(req);
       if (bodyProblem !== null) return bodyProblem;
       const name = resolveName(api, action[2] ?? "", true, false);
-      if (name === null) return failure(path, 404, "BAD_NAME", "no such process");
+      if (name === null) return codeFailure(path, "BAD_NAME", "no such process");
       return await runAction(api, action[1] as Action, name, path);
     }
 
@@ -145,7 +144,7 @@ function route(
     }
     const segment = OUTPUT_RE.exec(path)?.[1] ?? "";
     const name = resolveName(api, segment, false, true);
-    if (name === null) return failure(path, 404, "BAD_NAME", "no such process");
+    if (name === null) return codeFailure(path, "BAD_NAME", "no such process");
     return outputRoute(api, name, url, closed);
   } catch (error) {
     return apiError(path, error);
@@ -160,47 +159,24 @@ function asset(body: string, contentType: string): Response {
 }
 
 function unauthorized(path: string): Response {
-  return failure(path, 401, "UNAUTHORIZED", "token required", {
+  return codeFailure(path, "UNAUTHORIZED", "token required", {
     "www-authenticate": 'Bearer realm="taskmaster"',
   });
 }
 
 function notAllowed(path: string, allow: string): Response {
-  return failure(path, 405, "METHOD_NOT_ALLOWED", "method not allowed", { allow });
+  return codeFailure(path, "METHOD_NOT_ALLOWED", "method not allowed", { allow });
 }
 
 /**
- * Reads and discards the request body up to {@link BODY_CAP} within {@link BODY_TIMEOUT_MS};
- * returns the 413/408 answer when the client sends more or too slowly, else null.
+ * Reads and discards the request body (at most {@link BODY_CAP}, within the shared body
+ * deadline); returns the error answer (413 over the cap, 400 too slow or broken), else null.
  */
 async function drainBody(req: Request): Promise<Response | null> {
-  const path = new URL(req.url).pathname;
-  const declared = Number(req.headers.get("content-length") ?? "0");
-  if (!Number.isFinite(declared) || declared > BODY_CAP) {
-    await req.body?.cancel().catch(() => {/* the answer is 413 either way */});
-    return failure(path, 413, "TOO_LARGE", `request body over ${BODY_CAP} bytes`);
-  }
-  if (req.body === null) return null;
-  const reader = req.body.getReader();
-  let total = 0;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<"timeout">((resolve) => {
-    timer = setTimeout(() => resolve("timeout"), BODY_TIMEOUT_MS);
-  });
   try {
-    while (true) {
-      const next = await Promise.race([reader.read(), timeout]);
-      if (next === "timeout") {
-        return failure(path, 408, "BAD_REQUEST", "request body too slow");
-      }
-      if (next.done) return null;
-      total += next.value.length;
-      if (total > BODY_CAP) {
-        return failure(path, 413, "TOO_LARGE", `request body over ${BODY_CAP} bytes`);
-      }
-    }
-  } finally {
-    clearTimeout(timer);
-    reader.cancel().catch(() => {/* body already finished or client gone */});
+    await readBodyCapped(req, BODY_CAP);
+    return null;
+  } catch (error) {
+    return apiError(new URL(req.url).pathname, error);
   }
 }

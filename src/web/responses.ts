@@ -2,6 +2,8 @@
  * Response helpers of the :4242 page: the security headers every response carries, and the
  * JSON/text/HTML bodies with the status codes of docs/web.md "Guards" and "Errors".
  */
+import type { ErrorCode } from "../protocol/errors.ts";
+import { httpStatus } from "../protocol/http_status.ts";
 
 /** The Content-Security-Policy of every response: no inline script or style anywhere. */
 export const CSP = "default-src 'none'; script-src 'self'; style-src 'self'; " +
@@ -55,6 +57,16 @@ export function failure(
     : plain(`${status} ${message}\n`, status);
   for (const [key, value] of Object.entries(extra)) response.headers.set(key, value);
   return response;
+}
+
+/** {@link failure} with the status the shared table gives `code` (protocol/http_status.ts). */
+export function codeFailure(
+  path: string,
+  code: ErrorCode,
+  message: string,
+  extra: Record<string, string> = {},
+): Response {
+  return failure(path, httpStatus(code), code, message, extra);
 }
 
 /** The same response without its body (for HEAD), body stream cancelled. */

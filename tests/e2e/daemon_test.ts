@@ -10,6 +10,7 @@ import {
   writeTempConfig,
 } from "../helpers/daemon_harness.ts";
 import { pidAlive, waitFor } from "../helpers/wait_for.ts";
+import { killGroup } from "../../src/process/kill_group.ts";
 
 interface Proc {
   name: string;
@@ -172,7 +173,7 @@ Deno.test("processes left by a SIGKILLed daemon are stopped by the next one", as
     const s = await waitRunning(second, ["a"]);
     assert.notEqual(s.get("a")!.pid, orphan);
   } finally {
-    if (orphan && pidAlive(orphan)) Deno.kill(-orphan, "SIGKILL");
+    if (orphan && pidAlive(orphan)) killGroup(orphan, "SIGKILL");
     await second?.stop();
     await first.stop().catch(() => {
       // The first daemon's dir is shared with the second, which already removed it.

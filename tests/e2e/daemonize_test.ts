@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { FIXTURES_BIN, MAIN_TS, pingSocket, writeTempConfig } from "../helpers/daemon_harness.ts";
 import { killTree, pidAlive, waitFor } from "../helpers/wait_for.ts";
 import { ctl } from "../integration/ctl/harness.ts";
+import { statFields } from "../../src/process/proc_stat.ts";
 
 /** Runs `main.ts ARGS` with a deadline (a `-d` that never returns must fail, not hang). */
 async function runWithDeadline(
@@ -37,8 +38,7 @@ async function runWithDeadline(
 
 /** Fields of /proc/PID/stat after the command name: [state, ppid, pgrp, session, tty_nr, …]. */
 function procStat(pid: number): string[] {
-  const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return statFields(Deno.readTextFileSync(`/proc/${pid}/stat`));
 }
 
 Deno.test("e2e taskmasterd -d: ready when it returns, detached, stopped by `exit --yes`", async () => {

@@ -8,6 +8,8 @@
  */
 import { EventHub } from "../../src/events.ts";
 import { ProtocolError } from "../../src/protocol/errors.ts";
+import { selectByName } from "../../src/protocol/names.ts";
+import { parseSendableSignal } from "../../src/protocol/signals.ts";
 import type {
   ActionResult,
   DaemonInfo,
@@ -59,7 +61,6 @@ interface Proc {
 type Follower = (chunk: Uint8Array) => void;
 
 const OUTPUT_CAP = 64 * 1024;
-const SIGNAL = /^(SIG)?(TERM|INT|QUIT|HUP|KILL|USR1|USR2)$/i;
 const EVENT_OF: Partial<Record<ProcState, EventName>> = {
   RUNNING: "running",
   STARTING: "spawned",
@@ -203,7 +204,9 @@ export class FakeSupervisor implements SupervisorApi {
 
   signal(signal: string, names: readonly string[]): ActionResult[] {
     this.#record("signal", [signal, ...names], names.map((n) => `signal:${n}`));
-    if (!SIGNAL.test(signal)) throw new ProtocolError("BAD_REQUEST", "signal: unknown signal");
+    if (parseSendableSignal(signal) === null) {
+      throw new ProtocolError("BAD_REQUEST", "signal: unknown signal");
+    }
     return this.#expand(names).map(({ status: s }) => ({
       name: s.name,
       ok: s.pid !== null,
@@ -284,10 +287,7 @@ export class FakeSupervisor implements SupervisorApi {
   }
 
   #find(name: string): Proc[] {
-    if (name === "all") return [...this.#procs];
-    return this.#procs.filter(({ status: s }) =>
-      s.name === name || s.program === name || `${s.program}:${s.index}` === name
-    );
+    return selectByName(this.#procs, name, (proc) => proc.status) ?? [];
   }
 
   /** Every process the names cover (all for none), once each; BAD_NAME naming unknown ones. */

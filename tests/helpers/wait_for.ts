@@ -1,7 +1,10 @@
 /**
  * Deadline-bounded waiting for tests: re-checks a predicate when poked (event-driven) and at a
  * short fallback interval, and fails with the given description when the deadline passes.
+ * Also the tests' process probes, over the daemon's own /proc parser and group kill.
  */
+import { killGroup } from "../../src/process/kill_group.ts";
+import { isDeadState, parseProcStat } from "../../src/process/proc_stat.ts";
 
 /** Waits until `check()` returns a truthy value and resolves with it; rejects after `timeoutMs`. */
 export async function waitFor<T>(
@@ -31,24 +34,27 @@ export async function waitFor<T>(
   }
 }
 
+/** The /proc state letter of `pid` (`R`, `S`, `T`, `Z`…), or null when it is gone. */
+export function procState(pid: number): string | null {
+  try {
+    return parseProcStat(Deno.readTextFileSync(`/proc/${pid}/stat`))?.state ?? null;
+  } catch {
+    return null;
+  }
+}
+
 /** True while a process with this pid exists (zombies count as gone). */
 export function pidAlive(pid: number): boolean {
-  try {
-    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
-    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
-    return state !== "Z" && state !== "X";
-  } catch {
-    return false;
-  }
+  const state = procState(pid);
+  return state !== null && !isDeadState(state);
 }
 
 /** Sends SIGKILL to a pid's process group and to the pid, ignoring "no such process". */
 export function killTree(pid: number): void {
-  for (const target of [-pid, pid]) {
-    try {
-      Deno.kill(target, "SIGKILL");
-    } catch (error) {
-      if (!(error instanceof Deno.errors.NotFound)) throw error;
-    }
-  }
+  killGroup(pid, "SIGKILL", {
+    alsoLeader: true,
+    onError: (_target, error) => {
+      throw error;
+    },
+  });
 }

@@ -13,12 +13,12 @@ import { waitFor } from "../helpers/wait_for.ts";
 import { daemonConfig, statusMap } from "./lib/daemon_util.ts";
 import { allProcs, fdCount, procStatus, quantile, rssMiB } from "./lib/proc.ts";
 import type { ProcessStatus } from "../../src/protocol/types.ts";
+import { parseProcStat } from "../../src/process/proc_stat.ts";
 
 /** utime + stime of `pid` in clock ticks (USER_HZ = 100 on Linux). */
 function cpuTicks(pid: number): number {
-  const text = Deno.readTextFileSync(`/proc/${pid}/stat`);
-  const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return Number(rest[11]) + Number(rest[12]);
+  const stat = parseProcStat(Deno.readTextFileSync(`/proc/${pid}/stat`));
+  return (stat?.utime ?? NaN) + (stat?.stime ?? NaN);
 }
 
 const L1_N = 300;

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { pidAlive, waitFor } from "../../helpers/wait_for.ts";
+import { pidAlive, procState, waitFor } from "../../helpers/wait_for.ts";
 import { bin, config, spec, withRig } from "./harness.ts";
 
 Deno.test("numprocs naming: prog for 1, prog:N for more; prog:0 addresses a single one", async () => {
@@ -131,7 +131,7 @@ Deno.test("stop: a SIGSTOPped child still stops promptly (F2)", async () => {
   await withRig(cfg, async (r) => {
     await r.sup.start(["frozen"]);
     const pid = r.sup.status([])[0]?.pid ?? 0;
-    await waitFor(() => Deno.readTextFileSync(`/proc/${pid}/stat`).includes(") T "), {
+    await waitFor(() => procState(pid) === "T", {
       what: "stopped state",
     });
     const [res] = await r.sup.stop(["frozen"]);

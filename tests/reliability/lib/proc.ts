@@ -2,6 +2,7 @@
  * /proc readers for the battery's resource sampler and descendant tracking (docs/reliability.md
  * "Harness conventions"): RSS, fd count, process state/session/parent, and latency percentiles.
  */
+import { parseProcStat } from "../../../src/process/proc_stat.ts";
 
 /** VmRSS of `pid` in MiB (throws if the process is gone). */
 export function rssMiB(pid: number): number {
@@ -34,14 +35,9 @@ export function procStat(pid: number): ProcStat | null {
   } catch (_e) {
     return null; // gone between listing and reading: that is an answer too
   }
-  const rest = text.slice(text.lastIndexOf(")") + 2).split(" ");
-  return {
-    pid,
-    state: rest[0] ?? "?",
-    ppid: Number(rest[1]),
-    pgid: Number(rest[2]),
-    sid: Number(rest[3]),
-  };
+  const stat = parseProcStat(text);
+  if (stat === null) return null;
+  return { pid, state: stat.state, ppid: stat.ppid, pgid: stat.pgid, sid: stat.sid };
 }
 
 /** Every process on the machine (a snapshot). */
