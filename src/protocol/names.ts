@@ -1,5 +1,5 @@
 /**
- * Process names as clients write them (SPEC §4): `all`, a program `prog` (every instance; the
+ * Process names as clients write them (docs/cli.md "Names"): `all`, a program `prog` (every instance; the
  * process itself when numprocs is 1) or one instance `prog:N` (N a plain decimal index).
  * The one resolver used by the supervisor and the web page.
  */

@@ -82,7 +82,7 @@ export function configOf(programs: readonly ProgramSpec[]): Config {
   };
 }
 
-/** A program spec named `name` (defaults from the SPEC, starttime 0 for brevity). */
+/** A program spec named `name` (documented defaults, starttime 0 for brevity). */
 export function prog(name: string, patch: Partial<ProgramSpec> = {}): ProgramSpec {
   return makeSpec({ name, argv: [`/bin/${name}`], starttime: 0, ...patch });
 }
