@@ -1,7 +1,8 @@
 /**
  * The own HTTP/1.1 server (src/http1/server.ts) over both of its listeners, a real unix socket
- * (control) and a loopback TCP one (:4242), with short timeouts: garbage refused at once, head deadline, idle timeout, caps (431/414/411/400), keep-alive and
- * pipelining, HTTP/1.0, 100-continue, eviction at the connection bound, hang-up releasing streams.
+ * (control) and a loopback TCP one (:4242), with short timeouts: garbage refused at once, head
+ * deadline, idle timeout, caps (431/414/411/400), keep-alive and pipelining, HTTP/1.0,
+ * 100-continue, eviction at the connection bound, hang-up releasing streams and aborting signals.
  */
 import { assert, assertEquals, assertMatch } from "../control/asserts.ts";
 import { createControlHandler } from "../../../src/control/handler.ts";
