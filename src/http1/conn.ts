@@ -52,6 +52,9 @@ const LAST_CHUNK = ENCODER.encode("0\r\n\r\n");
 const STREAMED = /^\s*(application\/x-ndjson|text\/event-stream)\b/i;
 const DONE: Chunk = { done: true } as Chunk;
 const LF = 0x0a;
+/** Longest a refused connection lingers for the client's leftover bytes, and most it drops. */
+const LINGER_MS = 500;
+const LINGER_BYTES = 256 * 1024;
 
 /** Serves requests on one accepted connection until either side ends it. */
 export class Http1Connection {
@@ -177,8 +180,31 @@ export class Http1Connection {
   }
 
   async #refuse(status: number, message: string): Promise<null> {
-    await this.#write(encodeRefusal(status, message));
+    if (await this.#write(encodeRefusal(status, message))) await this.#linger();
     return null;
+  }
+
+  /**
+   * After a refusal: half-closes (the client sees the end at once), then drops what the client
+   * still sends for a moment before the caller closes. Closing with unread bytes resets the
+   * connection, which can destroy the refusal before the client has read it (hence nginx's
+   * lingering close). Bounded in time and bytes; the connection stays evictable meanwhile.
+   */
+  async #linger(): Promise<void> {
+    try {
+      await this.#conn.closeWrite();
+    } catch (_e) {
+      return; // already gone
+    }
+    const until = timer(LINGER_MS);
+    try {
+      for (let dropped = 0; !this.#closed && dropped < LINGER_BYTES;) {
+        dropped += this.#bytes.take(this.#bytes.buffered.length).length;
+        if ((await Promise.race([this.#bytes.more(), until.expired])) !== true) return;
+      }
+    } finally {
+      until.cancel();
+    }
   }
 
   /** Serves one request; true when the connection may carry another. */

@@ -138,6 +138,34 @@ for (const transport of TRANSPORTS) {
     });
   });
 
+  Deno.test(`${t} a refused client that goes on sending still reads its 400 (lingering close)`, async () => {
+    await withServer(transport, {}, async (endpoint, server) => {
+      const conn = await endpoint.connect();
+      try {
+        await conn.write(new Uint8Array([0x80]));
+        // More garbage after the refusal: unread bytes at close would make TCP reset the
+        // connection, destroying the 400 before it is read.
+        const more = new Uint8Array(16 * 1024).fill(0x81);
+        for (let i = 0; i < 8; i++) {
+          try {
+            await conn.write(more);
+          } catch (_e) {
+            break; // the server closed for good (after its linger): the 400 is still queued
+          }
+        }
+        let reply = "";
+        const buf = new Uint8Array(4096);
+        for (let n = await conn.read(buf); n !== null; n = await conn.read(buf)) {
+          reply += new TextDecoder().decode(buf.subarray(0, n));
+        }
+        assertMatch(reply, /^HTTP\/1\.1 400 /);
+      } finally {
+        conn.close();
+      }
+      await waitFor(() => server.connections === 0, { what: "connection released" });
+    });
+  });
+
   Deno.test(`${t} kept-alive connections serve several (pipelined) requests, then idle out`, async () => {
     // Keep-alive, with an idle timeout no pause of a loaded machine reaches: one pooled
     // connection carries every request.
