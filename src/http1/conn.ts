@@ -1,8 +1,10 @@
 /**
- * One connection of the control socket's HTTP/1.1 server: reads request heads under a deadline
- * and size caps, calls the handler, writes the reply (whole with Content-Length, or chunked for
- * NDJSON streams so they flow as produced), keeps the connection alive between requests within an idle timeout,
- * and ends a reply's stream (releasing its source) when the client hangs up or the server closes.
+ * One connection of the own HTTP/1.1 server (control socket, :4242): judges the request line as it
+ * arrives, reads request heads under a deadline and size caps, calls the handler, writes the reply
+ * (whole with Content-Length, or chunked for NDJSON and SSE streams so they flow as produced), keeps
+ * the connection alive between requests within an idle timeout, and ends a reply's stream
+ * (releasing its source, aborting the request's signal) when the client hangs up or the server
+ * closes.
  */
 import { ConnBytes } from "./conn_bytes.ts";
 import { LengthBody } from "./body.ts";

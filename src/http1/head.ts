@@ -1,7 +1,7 @@
 /**
- * HTTP/1.1 message heads for the control socket's own server (conn.ts): finds the end of a
- * request head, parses it strictly (RFC 9112) under caps, and encodes response heads. Pure code:
- * no I/O, every refusal is an {@link HeadError} carrying the status to answer with.
+ * HTTP/1.1 message heads for the own server (conn.ts): judges a request line as it arrives, finds
+ * the end of a request head, parses it strictly (RFC 9112) under caps, and encodes response heads.
+ * Pure code: no I/O, every refusal is an {@link HeadError} carrying the status to answer with.
  */
 
 /** Largest request head (request line + headers) accepted; beyond it the answer is 431 or 414. */
