@@ -1,4 +1,4 @@
-/** startWebServer over real loopback sockets: explicit bind (S2), port 0, port taken, close, the wire. */
+/** startWebServer on real loopback sockets: bind (S2), port 0, port taken, close, the wire. */
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { startWebServer } from "../../../src/web/server.ts";
 import { FakeSupervisor } from "../../helpers/fake_supervisor.ts";
