@@ -1,6 +1,6 @@
 /**
- * The body of one request on the control socket's HTTP/1.1 server: exactly Content-Length bytes
- * of the connection, read lazily (only as fast as the handler pulls, so the handler's own size cap
+ * The body of one request on the own HTTP/1.1 server: exactly Content-Length bytes of the
+ * connection, read lazily (only as fast as the handler pulls, so the handler's own size cap
  * and body timeout in src/body_reader.ts keep working), never a byte of the next request.
  */
 import type { ConnBytes } from "./conn_bytes.ts";

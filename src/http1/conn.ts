@@ -1,8 +1,10 @@
 /**
- * One connection of the control socket's HTTP/1.1 server: reads request heads under a deadline
- * and size caps, calls the handler, writes the reply (whole with Content-Length, or chunked for
- * NDJSON streams so they flow as produced), keeps the connection alive between requests within an idle timeout,
- * and ends a reply's stream (releasing its source) when the client hangs up or the server closes.
+ * One connection of the own HTTP/1.1 server (control socket, :4242): judges the request line as it
+ * arrives, reads request heads under a deadline and size caps, calls the handler, writes the reply
+ * (whole with Content-Length, or chunked for NDJSON and SSE streams so they flow as produced), keeps
+ * the connection alive between requests within an idle timeout, and ends a reply's stream
+ * (releasing its source, aborting the request's signal) when the client hangs up or the server
+ * closes.
  */
 import { ConnBytes } from "./conn_bytes.ts";
 import { LengthBody } from "./body.ts";
@@ -16,11 +18,21 @@ import {
   oversizeStatus,
   parseHead,
   type RequestHead,
+  requestLineProblem,
 } from "./head.ts";
+
+/** What a handler learns besides the request: the part of `Deno.ServeHandlerInfo` it has. */
+export interface Http1Info {
+  /** The peer's address (a `Deno.NetAddr` over TCP, a `Deno.UnixAddr` on a unix socket). */
+  remoteAddr: Deno.Addr;
+}
+
+/** A request handler; `request.signal` is aborted when the client hangs up before the reply. */
+export type Http1Handler = (request: Request, info: Http1Info) => Promise<Response>;
 
 /** Limits and callbacks one connection needs (all times in milliseconds). */
 export interface ConnSettings {
-  handler: (req: Request) => Promise<Response>;
+  handler: Http1Handler;
   /** Gets handler failures and internal bugs; never a client's misbehaviour. */
   report: (error: unknown) => void;
   /** From accept (first request) or from its first byte (later ones) to a complete head. */
@@ -41,6 +53,10 @@ const LAST_CHUNK = ENCODER.encode("0\r\n\r\n");
 /** Replies streamed as produced (chunked); any other body is sent whole. */
 const STREAMED = /^\s*(application\/x-ndjson|text\/event-stream)\b/i;
 const DONE: Chunk = { done: true } as Chunk;
+const LF = 0x0a;
+/** Longest a refused connection lingers for the client's leftover bytes, and most it drops. */
+const LINGER_MS = 500;
+const LINGER_BYTES = 256 * 1024;
 
 /** Serves requests on one accepted connection until either side ends it. */
 export class Http1Connection {
@@ -55,7 +71,11 @@ export class Http1Connection {
   /** No more requests; the reply in progress only sends what its source has ready. */
   #ending = false;
   #wake: (() => void) | null = null;
+  /** Bumped as each exchange starts and ends: a hang-up watcher serves one exchange only. */
   #reply = 0;
+  #watched = 0;
+  /** Aborts the request's signal of the exchange in progress. */
+  #aborter: AbortController | null = null;
 
   /** Starts serving `conn` (which it now owns and closes). */
   constructor(conn: Deno.Conn, settings: ConnSettings) {
@@ -74,6 +94,7 @@ export class Http1Connection {
   abort(): void {
     if (this.#closed) return;
     this.#closed = true;
+    this.#aborter?.abort();
     try {
       this.#conn.close();
     } catch (error) {
@@ -114,6 +135,8 @@ export class Http1Connection {
     // a stalled head too. Later requests get the idle timeout, then a fresh head deadline.
     let deadline = timer(first ? this.#settings.headerTimeoutMs : this.#settings.idleTimeoutMs);
     let scanned = 0;
+    // The request line is judged as its bytes arrive, until its line feed is in.
+    let lineDone = false;
     try {
       while (true) {
         const blank = leadingBlankBytes(bytes.buffered);
@@ -126,6 +149,11 @@ export class Http1Connection {
             deadline.cancel();
             deadline = timer(this.#settings.headerTimeoutMs);
           }
+        }
+        if (!lineDone && buf.length > 0) {
+          const problem = requestLineProblem(buf);
+          if (problem !== null) return await this.#refuse(400, problem);
+          lineDone = buf.subarray(0, MAX_HEAD_BYTES).includes(LF);
         }
         const end = findHeadEnd(buf, Math.max(0, scanned - 3));
         if (end >= 0 && end <= MAX_HEAD_BYTES) return parseHead(bytes.take(end));
@@ -154,13 +182,47 @@ export class Http1Connection {
   }
 
   async #refuse(status: number, message: string): Promise<null> {
-    await this.#write(encodeRefusal(status, message));
+    if (await this.#write(encodeRefusal(status, message))) await this.#linger();
     return null;
+  }
+
+  /**
+   * After a refusal: half-closes (the client sees the end at once), then drops what the client
+   * still sends for a moment before the caller closes. Closing with unread bytes resets the
+   * connection, which can destroy the refusal before the client has read it (hence nginx's
+   * lingering close). Bounded in time and bytes; the connection stays evictable meanwhile.
+   */
+  async #linger(): Promise<void> {
+    try {
+      await this.#conn.closeWrite();
+    } catch (_e) {
+      return; // already gone
+    }
+    const until = timer(LINGER_MS);
+    try {
+      for (let dropped = 0; !this.#closed && dropped < LINGER_BYTES;) {
+        dropped += this.#bytes.take(this.#bytes.buffered.length).length;
+        if ((await Promise.race([this.#bytes.more(), until.expired])) !== true) return;
+      }
+    } finally {
+      until.cancel();
+    }
   }
 
   /** Serves one request; true when the connection may carry another. */
   async #exchange(head: RequestHead): Promise<boolean> {
     this.#phase = "busy";
+    const reply = ++this.#reply;
+    this.#aborter = new AbortController();
+    try {
+      return await this.#serve(head, reply, this.#aborter.signal);
+    } finally {
+      this.#reply++; // stops this exchange's hang-up watcher
+      this.#aborter = null;
+    }
+  }
+
+  async #serve(head: RequestHead, reply: number, signal: AbortSignal): Promise<boolean> {
     const { method, contentLength } = head;
     // GET and HEAD may not carry a body into a Request: such a body is left unread (and the
     // connection closed after the answer, since its framing is then lost).
@@ -178,22 +240,30 @@ export class Http1Connection {
     let request: Request;
     try {
       const bytes = whole ? this.#bytes.take(contentLength) : body?.stream ?? null;
-      request = new Request(head.url, { method, headers: head.headers, body: bytes });
+      request = new Request(head.url, { method, headers: head.headers, body: bytes, signal });
     } catch (error) {
       // Forbidden methods (TRACE, CONNECT), header values fetch refuses (NUL, …).
       await this.#refuse(400, error instanceof Error ? error.message : String(error));
       return false;
     }
+    // With the body in hand, any further read can only notice a hang-up (or pipelined bytes).
+    if (body === null) this.#watch(reply);
     let response: Response;
     try {
-      response = await this.#settings.handler(request);
+      response = await this.#settings.handler(request, { remoteAddr: this.#conn.remoteAddr });
     } catch (error) {
       this.#settings.report(error);
       response = new Response("internal error\n", { status: 500 });
     }
     const consumed = contentLength === 0 || whole || (body !== null && body.finish());
     const keep = head.keepAlive && consumed && !this.#serverClosing && !this.#bytes.ended;
-    const delivered = await this.#respond(response, method === "HEAD", head.minor === 1, keep);
+    const delivered = await this.#respond(
+      response,
+      method === "HEAD",
+      head.minor === 1,
+      keep,
+      reply,
+    );
     return delivered && keep;
   }
 
@@ -202,6 +272,7 @@ export class Http1Connection {
     isHead: boolean,
     chunked: boolean,
     keep: boolean,
+    reply: number,
   ): Promise<boolean> {
     const { status, headers, body } = response;
     if (body === null || isHead || status === 204 || status === 304) {
@@ -223,9 +294,8 @@ export class Http1Connection {
       return await this.#write(concat([head, bytes]));
     }
     const reader = body.getReader();
-    const reply = ++this.#reply;
     if (this.#bytes.ended) this.#end();
-    else void this.#watchHangUp(reply);
+    else this.#watch(reply);
     // HTTP/1.0 knows no chunked coding: its body is ended by closing (keep is false for 1.0).
     let out: Uint8Array[] = [
       encodeResponseHead(status, headers, chunked ? "transfer-encoding: chunked" : "", !keep),
@@ -254,7 +324,6 @@ export class Http1Connection {
         pending = reader.read();
       }
     } finally {
-      this.#reply++; // stops this reply's hang-up watcher
       this.#wake = null;
       // Not finished: the client is gone; cancelling releases the source (a subscription).
       if (!finished) reader.cancel().catch((error) => this.#settings.report(error));
@@ -287,11 +356,23 @@ export class Http1Connection {
     }
   }
 
-  /** During a reply, reads ahead only to notice a client that hangs up, then ends the reply. */
+  /** Starts (once per exchange) the hang-up watcher of exchange `reply`. */
+  #watch(reply: number): void {
+    if (this.#watched === reply) return;
+    this.#watched = reply;
+    void this.#watchHangUp(reply);
+  }
+
+  /**
+   * During an exchange, reads ahead only to notice a client that hangs up: then the request's
+   * signal is aborted and a streamed reply ends.
+   */
   async #watchHangUp(reply: number): Promise<void> {
     while (reply === this.#reply && this.#bytes.buffered.length <= MAX_HEAD_BYTES) {
       if (!(await this.#bytes.more())) {
-        if (reply === this.#reply) this.#end();
+        if (reply !== this.#reply) return;
+        this.#aborter?.abort();
+        this.#end();
         return;
       }
     }

@@ -1,7 +1,7 @@
 /**
- * Buffered reading from one connection for the control socket's HTTP/1.1 server: unconsumed
- * bytes stay in a buffer the parser inspects, and at most one read is ever in flight, shared by
- * every waiter (the head parser, the request body, the hang-up watcher during a reply).
+ * Buffered reading from one connection for the own HTTP/1.1 server: unconsumed bytes stay in a
+ * buffer the parser inspects, and at most one read is ever in flight, shared by every waiter (the
+ * head parser, the request body, the hang-up watcher during an exchange, the lingering close).
  */
 
 const READ_SIZE = 16 * 1024;

@@ -1,7 +1,7 @@
 /**
- * HTTP/1.1 message heads for the control socket's own server (conn.ts): finds the end of a
- * request head, parses it strictly (RFC 9112) under caps, and encodes response heads. Pure code:
- * no I/O, every refusal is an {@link HeadError} carrying the status to answer with.
+ * HTTP/1.1 message heads for the own server (conn.ts): judges a request line as it arrives, finds
+ * the end of a request head, parses it strictly (RFC 9112) under caps, and encodes response heads.
+ * Pure code: no I/O, every refusal is an {@link HeadError} carrying the status to answer with.
  */
 
 /** Largest request head (request line + headers) accepted; beyond it the answer is 431 or 414. */
@@ -63,6 +63,50 @@ export function leadingBlankBytes(buf: Uint8Array): number {
     else break;
   }
   return i;
+}
+
+const VERSION_PREFIX = "HTTP/1.";
+const SP = 0x20;
+
+/**
+ * Judges a request line as it arrives, the way nginx and Node's parser do: null while `buf`
+ * (leading blank lines already skipped) is still a prefix of `METHOD SP target SP HTTP/1.x CRLF`
+ * (method a token, target visible ASCII, version 1.0 or 1.1; bare LF allowed), else the reason it
+ * can no longer become one. Only the first line is judged; headers wait for {@link parseHead}.
+ * Random bytes fail within their first few bytes, so they are refused at once instead of holding
+ * the connection until the head deadline.
+ */
+export function requestLineProblem(buf: Uint8Array): string | null {
+  if (buf.length === 1 && buf[0] === CR) return null; // maybe a blank line's CRLF, cut
+  let i = 0;
+  while (i < buf.length && isTokenByte(buf[i]!)) i++;
+  if (i === buf.length) return null;
+  if (i === 0 || buf[i] !== SP) return "malformed request method";
+  const target = ++i;
+  while (i < buf.length && buf[i]! >= 0x21 && buf[i]! <= 0x7e) i++;
+  if (i === buf.length) return null;
+  if (i === target || buf[i] !== SP) return "malformed request target";
+  const version = ++i;
+  for (; i < buf.length && i - version < 8; i++) {
+    const at = i - version;
+    // "HTTP/1." then 0 or 1: parseHead accepts no other version.
+    const ok = at < 7
+      ? buf[i] === VERSION_PREFIX.charCodeAt(at)
+      : buf[i] === 0x30 || buf[i] === 0x31;
+    if (!ok) return "unsupported HTTP version";
+  }
+  if (i === buf.length) return null;
+  if (buf[i] === CR) i++;
+  if (i === buf.length || buf[i] === LF) return null;
+  return "malformed request line";
+}
+
+const TOKEN_BYTES = new Uint8Array(128);
+for (const c of "!#$%&'*+-.^_`|~0123456789") TOKEN_BYTES[c.charCodeAt(0)] = 1;
+for (let c = 0x41; c <= 0x5a; c++) TOKEN_BYTES[c] = TOKEN_BYTES[c + 0x20] = 1;
+
+function isTokenByte(byte: number): boolean {
+  return byte < 128 && TOKEN_BYTES[byte] === 1;
 }
 
 /** Status for a head that outgrew {@link MAX_HEAD_BYTES}: 414 while still in the request line. */

@@ -1,25 +1,29 @@
 /**
- * A small HTTP/1.1 server for the control socket, over any `Deno.Listener` (a unix one here).
+ * A small HTTP/1.1 server over any `Deno.Listener`: the control socket's unix one
+ * (unix_listener.ts) and the :4242 page's TCP one (src/web/server.ts), which faces the network.
  *
  * Why not `Deno.serve`: it has no deadline for reading a request head, so a same-user client that
- * sends `POST /v1/st` and then nothing holds a connection forever (rows B1/B9 of
- * docs/reliability.md), and node:http's `headersTimeout` is not honoured by Deno either. A front
- * proxy that times out heads and forwards to `Deno.serve` was the other option; it is not simpler
- * once done fully: to time out the second request on a kept-alive connection it must find where
- * each request ends (parse Content-Length too), it doubles the fds per client and adds a hop to
- * every round trip. Owning the HTTP layer instead costs a head parser and a chunked writer, and
- * gives every deadline.
+ * sends `POST /v1/st` and then nothing holds a connection forever (rows B1/B9 of docs/reliability.md), and
+ * node:http's `headersTimeout` is not honoured by Deno either. A front proxy that times out heads
+ * and forwards to `Deno.serve` was the other option; it is not simpler once done fully: to time
+ * out the second request on a kept-alive connection it must find where each request ends (parse
+ * Content-Length too), it doubles the fds per client and adds a hop to every round trip. Owning
+ * the HTTP layer instead costs a head parser and a chunked writer, and gives every deadline.
+ * The :4242 page uses it for the same reasons (there the slow sender may be anyone on the network).
  *
- * What it promises: a head (request line + headers, ≤ 16 KiB, ≤ 100 fields) must arrive within
- * the header timeout (counted from accept for the first request, from the first byte for later
- * ones on a kept-alive connection, which may idle for the idle timeout in between), else 408 and
- * close; bodies need Content-Length (chunked ones get 411); fixed replies go out whole with
+ * What it promises: a request line that can no longer become HTTP (random bytes, a bad method or
+ * version) is answered 400 and closed as soon as its bytes show it; a head (request line + headers,
+ * ≤ 16 KiB, ≤ 100 fields) must arrive within the header timeout (counted from accept for the first
+ * request, from the first byte for later ones on a kept-alive connection, which may idle for the
+ * idle timeout in between), else 408 and close; bodies need Content-Length (chunked ones get 411); fixed replies go out whole with
  * Content-Length, NDJSON (and event-stream) replies chunked as produced, ended when the client
  * hangs up; at most `maxConnections` at once (the oldest idle or head-reading one is evicted).
  */
-import { type ConnSettings, Http1Connection } from "./conn.ts";
+import { type ConnSettings, Http1Connection, type Http1Handler } from "./conn.ts";
 
-/** Tunables of {@link serveHttp1} (milliseconds); the defaults suit the control socket. */
+export type { Http1Handler, Http1Info } from "./conn.ts";
+
+/** Tunables of {@link serveHttp1} (milliseconds); the defaults suit both listeners. */
 export interface Http1Options {
   /** Called with handler failures and unexpected server errors (never client misbehaviour). */
   onError?: (error: unknown) => void;
@@ -58,7 +62,7 @@ const ACCEPT_BACKOFF_MS = 100;
 /** Serves `handler` on every connection `listener` accepts (see the module comment). */
 export function serveHttp1(
   listener: Deno.Listener,
-  handler: (req: Request) => Promise<Response>,
+  handler: Http1Handler,
   options: Http1Options = {},
 ): Http1Server {
   const report = options.onError ?? ((error: unknown) => console.error(`http: ${error}`));

@@ -7,7 +7,7 @@
  * rejection.
  */
 import { MAX_SOCKET_PATH_BYTES } from "../protocol/socket_path.ts";
-import { type Http1Options, serveHttp1 } from "./server.ts";
+import { type Http1Handler, type Http1Options, serveHttp1 } from "./server.ts";
 
 /** How long a liveness probe waits for a connection before calling the socket stale. */
 const PROBE_TIMEOUT_MS = 1000;
@@ -66,7 +66,7 @@ export type UnixListenOptions = Http1Options;
  */
 export async function listenUnix(
   path: string,
-  handler: (req: Request) => Promise<Response>,
+  handler: Http1Handler,
   options: UnixListenOptions = {},
 ): Promise<UnixServer> {
   const report = options.onError ?? ((error: unknown) => {

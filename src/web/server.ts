@@ -1,11 +1,13 @@
 /**
- * The :4242 listener: `Deno.serve` on the configured host only (never the 0.0.0.0 default),
- * a fresh CSRF token per start, and a close that ends open SSE streams before shutting down.
+ * The :4242 listener: src/http1's server (10 s head deadline, size caps, 512-connection bound; not
+ * `Deno.serve`, which has none of these) on a TCP socket bound to the configured host only (never
+ * 0.0.0.0 by default), a fresh CSRF token per start, and a close that ends open SSE streams first.
  */
 import type { HttpSpec } from "../config/types.ts";
 import type { SupervisorApi } from "../supervisor/api.ts";
 import { createWebHandler } from "./handler.ts";
 import { newCsrfToken } from "./guard.ts";
+import { serveHttp1 } from "../http1/server.ts";
 
 /** A running web listener. */
 export interface WebServer {
@@ -34,17 +36,9 @@ export function startWebServer(
     signal: closing.signal,
   });
   const display = http.host.includes(":") ? `[${http.host}]` : http.host;
-  let server: Deno.HttpServer<Deno.NetAddr>;
+  let listener: Deno.TcpListener;
   try {
-    server = Deno.serve({
-      hostname: http.host,
-      port: http.port,
-      onListen: () => {/* the caller logs the URL we return */},
-      onError: (error) => {
-        options.onError?.(`http: handler failed: ${String(error)}`);
-        return new Response("internal error\n", { status: 500 });
-      },
-    }, handler);
+    listener = Deno.listen({ hostname: http.host, port: http.port });
   } catch (error) {
     const reason = error instanceof Deno.errors.AddrInUse
       ? "address already in use"
@@ -53,14 +47,18 @@ export function startWebServer(
       : String(error);
     return Promise.reject(new Error(`http: cannot listen on ${display}:${http.port}: ${reason}`));
   }
-  boundPort = server.addr.port;
+  boundPort = (listener.addr as Deno.NetAddr).port;
+  // The same hardened server as the control socket (head deadline, caps, connection bound).
+  const server = serveHttp1(listener, handler, {
+    onError: (error) => options.onError?.(`http: ${String(error)}`),
+  });
   let closed: Promise<void> | null = null;
   return Promise.resolve({
     url: `http://${display}:${boundPort}`,
     close() {
       closed ??= (async () => {
         closing.abort();
-        await server.shutdown();
+        await server.close();
       })();
       return closed;
     },

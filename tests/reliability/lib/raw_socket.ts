@@ -1,6 +1,7 @@
 /**
- * Raw byte clients for the control socket: send any bytes (not necessarily HTTP) and observe
- * whether the daemon answers, closes, or hangs — within a deadline, never a sleep.
+ * Raw byte clients for the daemon's sockets (the control socket, the :4242 page): send any bytes
+ * (not necessarily HTTP) and observe whether the daemon answers, closes, or hangs — within a
+ * deadline, never a sleep.
  */
 
 /** What happened to one raw request. */
@@ -11,16 +12,26 @@ export interface RawOutcome {
   ms: number;
 }
 
-/** Connects to `path`, writes `bytes` (errors from a peer that closed early are an answer). */
+/** Where to connect: a unix socket path, or a TCP address. */
+export type RawTarget = string | { hostname: string; port: number };
+
+/** Connects to `target`, writes `bytes` (errors from a peer that closed early are an answer). */
 export async function rawRequest(
-  path: string,
+  target: RawTarget,
   bytes: Uint8Array,
-  options: { deadlineMs?: number; closeWrite?: boolean } = {},
+  options: {
+    deadlineMs?: number;
+    closeWrite?: boolean;
+    /** Answered means the status line arrived and then the daemon closed (else: hung). */
+    awaitClose?: boolean;
+  } = {},
 ): Promise<RawOutcome> {
   const started = performance.now();
-  let conn: Deno.UnixConn;
+  let conn: Deno.Conn;
   try {
-    conn = await Deno.connect({ transport: "unix", path });
+    conn = await (typeof target === "string"
+      ? Deno.connect({ transport: "unix", path: target })
+      : Deno.connect(target));
   } catch (_e) {
     return { kind: "refused", status: null, ms: performance.now() - started };
   }
@@ -37,12 +48,13 @@ export async function rawRequest(
       try {
         n = await conn.read(buf);
       } catch (_e) {
-        return "closed"; // reset by the peer
+        // Reset by the peer (after its answer, when awaiting the close).
+        return head.startsWith("HTTP/") ? Number(head.slice(9, 12)) : "closed";
       }
       if (n === null) return head.startsWith("HTTP/") ? Number(head.slice(9, 12)) : "closed";
       head += new TextDecoder().decode(buf.subarray(0, n));
       const status = head.match(/^HTTP\/1\.[01] (\d{3})/);
-      if (status) return Number(status[1]);
+      if (status && !options.awaitClose) return Number(status[1]);
     }
   })();
   const write = (async () => {

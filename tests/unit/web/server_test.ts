@@ -1,4 +1,4 @@
-/** startWebServer over real loopback sockets: explicit bind (S2), port 0, port taken, close. */
+/** startWebServer on real loopback sockets: bind (S2), port 0, port taken, close, the wire. */
 import { assert, assertEquals, assertMatch } from "./assert.ts";
 import { startWebServer } from "../../../src/web/server.ts";
 import { FakeSupervisor } from "../../helpers/fake_supervisor.ts";
@@ -105,6 +105,66 @@ Deno.test("a client that goes away is unsubscribed (stream cancelled by the serv
       api.print("db", "stdout", "tick\n");
       return api.followerCount() === 0;
     }, { what: "follower removed after disconnect", timeoutMs: 5000 });
+  } finally {
+    await server.close();
+  }
+});
+
+Deno.test("over the wire: SSE head and first event flow at once, HEAD has no body, garbage is 400", async () => {
+  const api = new FakeSupervisor([["db", 1]]);
+  const server = await startWebServer(api, { host: "127.0.0.1", port: 0, token: null });
+  const port = Number(new URL(server.url).port);
+  const host = `127.0.0.1:${port}`;
+  const decoder = new TextDecoder();
+  /** Reads from `conn` until `done(text)` or the server closes; returns what came. */
+  async function readUntil(conn: Deno.Conn, done: (text: string) => boolean): Promise<string> {
+    const buf = new Uint8Array(65536);
+    let text = "";
+    while (!done(text)) {
+      const n = await conn.read(buf);
+      if (n === null) break;
+      text += decoder.decode(buf.subarray(0, n));
+    }
+    return text;
+  }
+  try {
+    // SSE: the head and the `retry:` line arrive without waiting for any event.
+    const sse = await Deno.connect({ hostname: "127.0.0.1", port });
+    try {
+      await sse.write(
+        new TextEncoder().encode(`GET /api/events HTTP/1.1\r\nHost: ${host}\r\n\r\n`),
+      );
+      const text = await readUntil(sse, (t) => t.includes("retry: 2000"));
+      assertMatch(text, /^HTTP\/1\.1 200 OK\r\n/);
+      assertMatch(text, /content-type: text\/event-stream/i);
+      assertMatch(text, /transfer-encoding: chunked/i);
+    } finally {
+      sse.close();
+    }
+    // HEAD: headers only; the kept-alive connection then serves a GET.
+    const conn = await Deno.connect({ hostname: "127.0.0.1", port });
+    try {
+      await conn.write(new TextEncoder().encode(`HEAD / HTTP/1.1\r\nHost: ${host}\r\n\r\n`));
+      const head = await readUntil(conn, (t) => t.includes("\r\n\r\n"));
+      assertMatch(head, /^HTTP\/1\.1 200 OK\r\n[^]*content-type: text\/html/i);
+      assert(head.endsWith("\r\n\r\n"), "no body after a HEAD reply");
+      await conn.write(
+        new TextEncoder().encode(`GET /api/status HTTP/1.1\r\nHost: ${host}\r\n\r\n`),
+      );
+      const get = await readUntil(conn, (t) => t.includes('"name":"db"'));
+      assertMatch(get, /^HTTP\/1\.1 200 OK\r\n/);
+    } finally {
+      conn.close();
+    }
+    // A request line that cannot be HTTP: 400 and closed (the server's end, not ours).
+    const tls = await Deno.connect({ hostname: "127.0.0.1", port });
+    try {
+      await tls.write(new Uint8Array([0x16, 0x03, 0x01, 0x02, 0x00, 0x01, 0x00, 0x01, 0xfc]));
+      const text = await readUntil(tls, () => false);
+      assertMatch(text, /^HTTP\/1\.1 400 /);
+    } finally {
+      tls.close();
+    }
   } finally {
     await server.close();
   }
