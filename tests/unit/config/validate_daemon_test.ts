@@ -76,3 +76,36 @@ Deno.test("the default socket beside a deep config is too long", () => {
   );
   assert.ok(fine.ok);
 });
+
+Deno.test("secrets: inline values are listed by key path, { env: NAME } by variable name", () => {
+  const d = ok(`taskmaster:
+  http: { token: { env: SECRET_X } }
+  smtp: { host: mx, password: hunter2 }
+programs: {}
+`).daemon;
+  assert.deepEqual(d.secretEnv, ["SECRET_X"]);
+  assert.deepEqual(d.literalSecrets, ["taskmaster.smtp.password"]);
+  assert.equal(d.http?.token, "s3cret");
+  assert.equal(d.smtp.password, "hunter2");
+});
+
+Deno.test("secrets: an empty environment variable counts as unset; a ref needs env", () => {
+  const empty = bad("taskmaster: { http: { token: { env: E } } }\nprograms: {}\n", {
+    env: (name) => (name === "E" ? "" : undefined),
+  });
+  assert.match(empty[0]!.text, /taskmaster\.http\.token\.env: environment variable E is not set/);
+  const noRef = bad("taskmaster: { http: { token: {} } }\nprograms: {}\n");
+  assert.match(noRef[0]!.text, /taskmaster\.http\.token: must be a string or \{ env: NAME \}/);
+});
+
+Deno.test("smtp.from defaults to taskmaster@<host name>", () => {
+  assert.equal(
+    ok("programs: {}\n", { hostname: "mail.example" }).daemon.smtp.from,
+    "taskmaster@mail.example",
+  );
+});
+
+Deno.test("an invalid daemon value falls back to its default but still fails the config", () => {
+  const errs = bad("taskmaster: { logbackups: -1, logmaxbytes: x }\nprograms: {}\n");
+  assert.deepEqual(errs.map((e) => e.path), ["taskmaster.logbackups", "taskmaster.logmaxbytes"]);
+});

@@ -92,3 +92,40 @@ Deno.test("cmd errors: empty, missing, unterminated, list with null", () => {
   const miss = bad("programs:\n  web:\n    numprocs: 2\n");
   assert.match(miss[0]!.text, /^cfg\.yaml:2:3: programs\.web: missing required key "cmd"$/);
 });
+
+Deno.test("stdout/stderr: memory when absent, none when 'none', else a file", () => {
+  const p = ok(prog("stdout: none\nstderr: logs/e.log")).programs[0]!;
+  assert.deepEqual(p.stdout, { kind: "none" });
+  assert.deepEqual(p.stderr, { kind: "file", path: "/srv/app/logs/e.log" });
+  const d = ok(prog("")).programs[0]!;
+  assert.deepEqual([d.stdout, d.stderr], [{ kind: "memory" }, { kind: "memory" }]);
+});
+
+Deno.test("env: __proto__ is an ordinary variable; an empty map or null is no variables", () => {
+  const env = ok(prog('env: { __proto__: "x", constructor: 1 }')).programs[0]!.env;
+  assert.deepEqual(Object.keys(env), ["__proto__", "constructor"]);
+  assert.equal(Object.getPrototypeOf(env), Object.prototype);
+  assert.deepEqual({ ...ok(prog("env:")).programs[0]!.env }, {});
+  assert.deepEqual({ ...ok(prog("env: {}")).programs[0]!.env }, {});
+});
+
+Deno.test("every error of one program is reported, and the program is left out", () => {
+  const errs = bad(prog("numprocs: 0\nstoptime: -1\nautostart: maybe"));
+  assert.deepEqual(errs.map((e) => e.path), [
+    "programs.web.numprocs",
+    "programs.web.stoptime",
+    "programs.web.autostart",
+  ]);
+});
+
+Deno.test("a program that is not a map is one error at its value", () => {
+  const errs = bad("programs:\n  web: /bin/true\n");
+  assert.equal(errs.length, 1);
+  assert.equal(errs[0]!.text, "cfg.yaml:2:8: programs.web: must be a map (got /bin/true)");
+});
+
+Deno.test("programs keep their file order; cmd lists keep numbers as written", () => {
+  const c = ok("programs:\n  z: { cmd: [a, 010, 1.0] }\n  a: { cmd: b }\n");
+  assert.deepEqual(c.programs.map((p) => [p.name, p.order]), [["z", 0], ["a", 1]]);
+  assert.deepEqual(c.programs[0]!.argv, ["a", "010", "1.0"]);
+});
