@@ -28,18 +28,17 @@ Deno.test("readInt accepts integers in range, reports the bounds and the value o
   const good = entry("7");
   assert.equal(readInt(good.ctx, good.e, 1, 10), 7);
   assert.equal(errorOf(good.ctx), null);
-  for (
-    const [text, message] of [
-      ["0", "cfg.yaml:1:4: k: must be an integer from 1 to 10 (got 0)"],
-      ["11", "cfg.yaml:1:4: k: must be an integer from 1 to 10 (got 11)"],
-      ["1.5", "cfg.yaml:1:4: k: must be an integer from 1 to 10 (got 1.5)"],
-      ['"3"', 'cfg.yaml:1:4: k: must be an integer from 1 to 10 (got "3")'],
-      ["true", "cfg.yaml:1:4: k: must be an integer from 1 to 10 (got true)"],
-      ["[1]", "cfg.yaml:1:4: k: must be an integer from 1 to 10 (got a list)"],
-      ["", "cfg.yaml:1:1: k: must be an integer from 1 to 10 (got nothing)"],
-    ]
-  ) {
-    const { ctx, e } = entry(text!);
+  const cases: [string, string][] = [
+    ["0", "cfg.yaml:1:4: k: must be an integer from 1 to 10 (got 0)"],
+    ["11", "cfg.yaml:1:4: k: must be an integer from 1 to 10 (got 11)"],
+    ["1.5", "cfg.yaml:1:4: k: must be an integer from 1 to 10 (got 1.5)"],
+    ['"3"', 'cfg.yaml:1:4: k: must be an integer from 1 to 10 (got "3")'],
+    ["true", "cfg.yaml:1:4: k: must be an integer from 1 to 10 (got true)"],
+    ["[1]", "cfg.yaml:1:4: k: must be an integer from 1 to 10 (got a list)"],
+    ["", "cfg.yaml:1:1: k: must be an integer from 1 to 10 (got nothing)"],
+  ];
+  for (const [text, message] of cases) {
+    const { ctx, e } = entry(text);
     assert.equal(readInt(ctx, e, 1, 10), undefined, text);
     assert.equal(errorOf(ctx), message, text);
   }
