@@ -1,6 +1,6 @@
 /**
  * Resolved config objects for tests, built on the documented defaults (docs/config.md) as literals
- * (never read from the loader: `tests/unit/config/defaults_test.ts` checks the loader against these
+ * (never read from the loader: `tests/unit/config/validate_program_test.ts` and `validate_daemon_test.ts` check the loader against these
  * values, so change one only when a documented default changes).
  */
 import type { AlertsSpec, DaemonSpec, ProgramSpec, SmtpSpec } from "../../src/config/types.ts";

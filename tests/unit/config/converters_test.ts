@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { closestKey, editDistance } from "../../../src/config/did_you_mean.ts";
 import {
   emailProblem,
   isLoopbackHost,
@@ -93,14 +92,6 @@ Deno.test("env values are passed as written", () => {
   const env =
     ok(prog('env: { A: 042, B: 1.50, C: false, D: "", E: ~x, F: null-ish }')).programs[0]!.env;
   assert.deepEqual({ ...env }, { A: "042", B: "1.50", C: "false", D: "", E: "~x", F: "null-ish" });
-});
-
-Deno.test("did-you-mean hints", () => {
-  assert.equal(editDistance("kitten", "sitting"), 3);
-  assert.equal(closestKey("numproc", ["numprocs", "umask"]), "numprocs");
-  assert.equal(closestKey("UMASK", ["numprocs", "umask"]), "umask");
-  assert.equal(closestKey("xyzzy", ["numprocs", "umask"]), null);
-  assert.equal(closestKey("x".repeat(10000), ["numprocs"]), null);
 });
 
 Deno.test("email and loopback checks", () => {

@@ -2,6 +2,8 @@
 import assert from "node:assert/strict";
 import { type LoadOptions, parseConfigText } from "../../../src/config/load.ts";
 import type { Config, ConfigError } from "../../../src/config/types.ts";
+import { parseYamlSource } from "../../../src/config/parse_yaml.ts";
+import { type Ctx, type Entry, MERGE_BUDGET, readMap } from "../../../src/config/yaml_nodes.ts";
 
 export const FILE = "cfg.yaml";
 export const ABS = "/srv/app/taskmaster.yaml";
@@ -38,4 +40,25 @@ export function prog(lines: string): string {
   return `programs:\n  web:\n    cmd: /bin/true\n${
     lines.split("\n").map((l) => "    " + l).join("\n")
   }\n`;
+}
+
+/** A validation context over `text` (as yaml_nodes/entry_readers see it), with fake host facts. */
+export function ctxFor(text: string): Ctx {
+  const { source, errors } = parseYamlSource(text, FILE);
+  if (source === null) {
+    throw new Error("expected parsable YAML, got:\n" + errors.result().map((e) => e.text));
+  }
+  return {
+    src: source,
+    errors,
+    mergeBudget: MERGE_BUDGET,
+    host: { configDir: "/srv/app", uid: 0, gid: 0, env: () => undefined, hostname: "box" },
+  };
+}
+
+/** The root map of a context's document, read without a key check. */
+export function rootOf(ctx: Ctx): Map<string, Entry> {
+  const map = readMap(ctx, ctx.src.doc.contents, "", null);
+  if (map === null) throw new Error("root is not a map");
+  return map;
 }

@@ -5,7 +5,7 @@ import {
   resolveSocketPath,
   socketPathFromConfigText,
 } from "../../../src/protocol/socket_path.ts";
-import { ok } from "./helpers.ts";
+import { ok } from "../config/helpers.ts";
 
 Deno.test("socket path: default beside the config, relative against its folder, absolute kept", async () => {
   assert.deepEqual(DEFAULT_CONFIG_PATHS, ["./taskmaster.yaml", "/etc/taskmaster/taskmaster.yaml"]);
