@@ -29,7 +29,7 @@ export async function cmdStatus(s: Session, names: string[], json: boolean): Pro
         list.push(...await client.call("status", { names: [name] }));
       } catch (one) {
         if (!(one instanceof CtlError) || one.exitCode !== EXIT.failed) throw one;
-        s.err(one.message);
+        s.err(`taskmasterctl: ${one.message}\n`);
         s.exitCode = EXIT.failed;
       }
     }

@@ -32,7 +32,8 @@ const status = (name: string): ProcessStatus => ({
   description: "",
 });
 
-const unknown = (name: string) => new CtlError(1, `no such process: ${name}\n`);
+// As the real client raises it: the daemon's message, no line end.
+const unknown = (name: string) => new CtlError(1, `no such process: ${name}`);
 
 Deno.test("namesFrom: 'all', then each program and process name once, in order", () => {
   assert.deepEqual(namesFrom([{ name: "w:0", program: "w" }, { name: "w:1", program: "w" }]), [
@@ -67,7 +68,10 @@ Deno.test("status with several names: known ones shown, each unknown one reporte
   });
   await cmdStatus(s, ["a", "nope1", "b", "nope2"], false);
   assert.match(s.stdout.join(""), /^a\s+STOPPED\nb\s+STOPPED\n$/);
-  assert.deepEqual(s.stderr, ["no such process: nope1\n", "no such process: nope2\n"]);
+  assert.deepEqual(s.stderr, [
+    "taskmasterctl: no such process: nope1\n",
+    "taskmasterctl: no such process: nope2\n",
+  ]);
   assert.equal(s.exitCode, 1);
 });
 
@@ -246,13 +250,9 @@ Deno.test("shutdown --yes sends shutdown and returns once the socket is gone", a
   assert.equal(s.asked.length, 0);
 });
 
-// BUG (ctl/commands.ts, cmdStatus): with several NAMEs and some unknown, each unknown one is
-// reported with `s.err(one.message)`, but the daemon's messages carry no newline ("no such
-// process: x"), so two unknown names print "no such process: nope1no such process: nope2" with
-// no line end at all (other errors get "taskmasterctl: …\n" from runArgs). Un-ignore once fixed.
+// With several NAMEs, each unknown one is its own stderr line, prefixed like other errors.
 Deno.test({
   name: "status with several unknown names reports each on its own stderr line",
-  ignore: true,
   async fn() {
     const s = fakeSession({
       status(req) {
