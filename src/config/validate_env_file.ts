@@ -90,7 +90,11 @@ function readOne(ctx: Ctx, item: EnvFileItem): Record<string, string> | undefine
   const read = readEnvFileText(ctx.host.envFileFs, abs, ctx.host.uid);
   if (read.kind === "missing") {
     if (!item.required) return {};
-    ctx.errors.at(item.offset, item.path, `${item.written}: no such file (add required: false if it may be absent)`);
+    ctx.errors.at(
+      item.offset,
+      item.path,
+      `${item.written}: no such file (add required: false if it may be absent)`,
+    );
     return undefined;
   }
   if (read.kind === "refused") {
