@@ -52,7 +52,7 @@ export function readEnvFileText(fs: EnvFileFs, absPath: string, daemonUid: numbe
   }
   const kind = kindProblem(info);
   if (kind !== null) return refused(kind);
-  const access = accessProblem(info, "file", daemonUid);
+  const access = accessProblem(info, "", daemonUid);
   if (access !== null) return refused(access);
   if (info.size > MAX_ENV_FILE_BYTES) {
     return refused(`larger than 1 MiB (${info.size} bytes); refusing to read it`);
@@ -62,7 +62,7 @@ export function readEnvFileText(fs: EnvFileFs, absPath: string, daemonUid: numbe
   try {
     const real = fs.realPath(absPath);
     folder = real.slice(0, Math.max(1, real.lastIndexOf("/")));
-    const problem = accessProblem(fs.stat(folder), `folder ${folder}`, daemonUid, true);
+    const problem = accessProblem(fs.stat(folder), `its folder ${folder} `, daemonUid, true);
     if (problem !== null) return refused(problem);
     bytes = fs.readFile(absPath);
   } catch (error) {
@@ -88,6 +88,7 @@ function kindProblem(info: Deno.FileInfo): string | null {
   return "not a regular file";
 }
 
+/** `what` prefixes the message: "" for the file itself, "its folder /x " for its folder. */
 function accessProblem(
   info: Deno.FileInfo,
   what: string,
@@ -98,10 +99,10 @@ function accessProblem(
   const sticky = (mode & 0o1000) !== 0;
   if ((mode & 0o022) !== 0 && !(stickyOk && sticky)) {
     const octal = (mode & 0o7777).toString(8).padStart(4, "0");
-    return `${what} is writable by group or others (mode ${octal}); chmod go-w it`;
+    return `${what}is writable by group or others (mode ${octal}); chmod go-w it`;
   }
   if (info.uid !== null && info.uid !== 0 && info.uid !== daemonUid) {
-    return `${what} is owned by uid ${info.uid}, neither root nor the daemon's user (${daemonUid})`;
+    return `${what}is owned by uid ${info.uid}, neither root nor the daemon's user (${daemonUid})`;
   }
   return null;
 }

@@ -140,7 +140,7 @@ const HAZARDS: readonly [string, (dir: string) => void, RegExp][] = [
     write(dir, "d/x", "A=1\n");
     Deno.symlinkSync(`${dir}/d/x`, `${dir}/h`);
     Deno.chmodSync(`${dir}/d`, 0o770);
-  }, /folder .*\/d is writable by group or others/],
+  }, /its folder .*\/d is writable by group or others/],
   [
     "invalid UTF-8",
     (dir) => Deno.writeFileSync(`${dir}/h`, new Uint8Array([65, 61, 0xff, 10]), { mode: 0o600 }),
