@@ -38,7 +38,7 @@ const refused = (message: string): EnvFileRead => ({ kind: "refused", message })
 
 /**
  * Reads `absPath` for a daemon running as `daemonUid`. Refused: anything but a regular file (after
- * following symlinks), a file over 1 MiB, a file or folder writable by group or others (a sticky
+ * following symlinks; a pseudo file under /proc or /sys included), a file over 1 MiB, a file or folder writable by group or others (a sticky
  * folder like /tmp excepted) or owned by someone other than root or the daemon's user (they could
  * set LD_PRELOAD for a program running as yet another user), bytes that are not UTF-8. Never throws.
  */
@@ -61,6 +61,10 @@ export function readEnvFileText(fs: EnvFileFs, absPath: string, daemonUid: numbe
   let bytes: Uint8Array;
   try {
     const real = fs.realPath(absPath);
+    // Pseudo files look regular and empty, yet reading one can block (/proc/kmsg) or never end.
+    if (/^\/(proc|sys)(\/|$)/.test(real)) {
+      return refused(`is on /proc or /sys (${real}), not a regular file`);
+    }
     folder = real.slice(0, Math.max(1, real.lastIndexOf("/")));
     const problem = accessProblem(fs.stat(folder), `its folder ${folder} `, daemonUid, true);
     if (problem !== null) return refused(problem);

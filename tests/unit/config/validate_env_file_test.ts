@@ -142,6 +142,11 @@ const HAZARDS: readonly [string, (dir: string) => void, RegExp][] = [
     Deno.chmodSync(`${dir}/d`, 0o770);
   }, /its folder .*\/d is writable by group or others/],
   [
+    "a pseudo file under /proc",
+    (dir) => Deno.symlinkSync("/proc/self/status", `${dir}/h`),
+    /h: is on \/proc or \/sys/,
+  ],
+  [
     "invalid UTF-8",
     (dir) => Deno.writeFileSync(`${dir}/h`, new Uint8Array([65, 61, 0xff, 10]), { mode: 0o600 }),
     /h: not valid UTF-8/,
