@@ -67,7 +67,7 @@ Deno.test("env_file: a real child sees daemon env < env files in order < env < T
       const cfg = await load(`${dir}/cfg.yaml`);
       await withRig(cfg, async (r) => {
         const [res] = await r.sup.start(["envy"]);
-        assert.equal(res?.ok, true, res?.message);
+        assert.equal(res?.ok, true, res?.message ?? "no result");
         const text = await waitFor(
           () => stdoutOf(r, "envy").includes("ready") ? stdoutOf(r, "envy") : null,
           {
