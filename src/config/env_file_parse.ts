@@ -17,7 +17,10 @@ export type EnvFileParse =
   | { readonly ok: false; readonly problems: readonly EnvFileProblem[] };
 
 const KEY_START = /[A-Za-z_]/;
-const KEY_CHAR = /[A-Za-z0-9_]/;
+/** Sticky: matches a whole KEY at `lastIndex`. */
+const KEY = /[A-Za-z_][A-Za-z0-9_]*/y;
+/** Sticky: an unquoted value up to the end of the line or a blank-then-`#` comment. */
+const UNQUOTED = /(?:[^\n#]|(?<![ \t])#)*/y;
 /** Escapes of a double-quoted value; any other `\x` stays as both characters. */
 const ESCAPES: Readonly<Record<string, string>> = {
   n: "\n",
@@ -27,6 +30,9 @@ const ESCAPES: Readonly<Record<string, string>> = {
   "\\": "\\",
   $: "$",
 };
+
+/** Problems kept per file; past it the rest is not checked (the message says so). */
+export const MAX_ENV_FILE_PROBLEMS = 100;
 
 const isBlank = (c: string | undefined): boolean => c === " " || c === "\t";
 
@@ -43,6 +49,9 @@ class Parser {
   readonly #problems = new Map<number, EnvFileProblem>();
   readonly #vars = new Map<string, string>();
   #pos = 0;
+  readonly #nextSeen = new Map<string, number>();
+  /** Line where checking stopped after MAX_ENV_FILE_PROBLEMS problems, else null. */
+  #stoppedAt: number | null = null;
 
   constructor(text: string) {
     this.#text = text;
@@ -51,9 +60,16 @@ class Parser {
 
   run(): EnvFileParse {
     this.#flagControlCharacters();
-    while (this.#pos < this.#text.length) this.#statement();
+    while (this.#pos < this.#text.length && this.#stoppedAt === null) this.#statement();
     if (this.#problems.size > 0) {
       const problems = [...this.#problems.values()].sort((a, b) => a.line - b.line);
+      if (this.#stoppedAt !== null) {
+        problems.push({
+          line: this.#stoppedAt,
+          col: 1,
+          message: `more than ${MAX_ENV_FILE_PROBLEMS} bad lines; the rest was not checked`,
+        });
+      }
       return { ok: false, problems };
     }
     // Object.fromEntries defines own properties, so `__proto__` stays an ordinary key.
@@ -62,10 +78,15 @@ class Parser {
 
   /** NUL cannot be passed to a child at all; a lone CR is neither of the two line ends. */
   #flagControlCharacters(): void {
-    for (let i = 0; i < this.#text.length; i++) {
-      const c = this.#text[i];
-      if (c === "\0") this.#problem(i, "NUL character (not allowed in an env file)");
-      else if (c === "\r") this.#problem(i, "carriage return without a line feed");
+    const found = /[\0\r]/g;
+    for (let m = found.exec(this.#text); m !== null; m = found.exec(this.#text)) {
+      if (this.#stoppedAt !== null) return;
+      if (m[0] === "\0") this.#problem(m.index, "NUL character (not allowed in an env file)");
+      else this.#problem(m.index, "carriage return without a line feed");
+      // A line is reported once: go on from the next line.
+      const nl = this.#text.indexOf("\n", m.index);
+      if (nl === -1) return;
+      found.lastIndex = nl + 1;
     }
   }
 
@@ -114,10 +135,10 @@ class Parser {
       );
       return null;
     }
-    let end = start + 1;
-    while (end < this.#text.length && KEY_CHAR.test(this.#text[end] as string)) end++;
-    this.#pos = end;
-    return this.#text.slice(start, end);
+    KEY.lastIndex = start;
+    const key = (KEY.exec(this.#text) as RegExpExecArray)[0];
+    this.#pos = start + key.length;
+    return key;
   }
 
   /** The text from `start` up to `=`, a blank or the end of the line (shortened for messages). */
@@ -137,47 +158,38 @@ class Parser {
 
   /** To the end of the line; ` #` starts a comment; trailing blanks trimmed; `\` literal. */
   #unquoted(): string {
-    const start = this.#pos;
-    let end = start;
-    while (end < this.#text.length && this.#text[end] !== "\n") {
-      if (this.#text[end] === "#" && isBlank(this.#text[end - 1])) break;
-      end++;
-    }
+    UNQUOTED.lastIndex = this.#pos;
+    const value = (UNQUOTED.exec(this.#text) as RegExpExecArray)[0];
     this.#skipLine();
-    return this.#text.slice(start, end).replace(/[ \t]+$/, "");
+    return value.replace(/[ \t]+$/, "");
   }
 
   /** A quoted value (may span lines); double quotes take the escapes in ESCAPES. */
   #quoted(quote: "'" | '"', unterminated: string): string | null {
     const open = this.#pos;
-    let out = "";
+    // Copy runs between special characters in slices: a 1 MiB value stays linear and cheap.
+    const text = this.#text;
+    const out: string[] = [];
     let i = open + 1;
     for (;;) {
-      const c = this.#text[i];
-      if (c === undefined) {
+      const q = this.#next(quote, i);
+      const b = quote === '"' ? this.#next("\\", i) : Infinity;
+      const at = Math.min(q, b);
+      const next = text[at + 1];
+      if (at === Infinity || (at === b && next === undefined)) {
         // The quote runs to the end of the file: no later line exists on its own to report.
         this.#problem(open, unterminated);
-        this.#pos = this.#text.length;
+        this.#pos = text.length;
         return null;
       }
-      if (c === quote) break;
-      if (c === "\\" && quote === '"') {
-        const next = this.#text[i + 1];
-        if (next !== undefined && Object.hasOwn(ESCAPES, next)) {
-          out += ESCAPES[next];
-          i += 2;
-          continue;
-        }
-        if (next === undefined) {
-          i++;
-          continue;
-        }
-        out += c + next;
-        i += 2;
-        continue;
+      out.push(text.slice(i, at));
+      if (at === q) {
+        i = at;
+        break;
       }
-      out += c;
-      i++;
+      // A backslash inside double quotes: a known escape, or both characters kept.
+      out.push(Object.hasOwn(ESCAPES, next as string) ? ESCAPES[next as string]! : `\\${next}`);
+      i = at + 2;
     }
     this.#pos = i + 1;
     this.#skipBlanks();
@@ -188,7 +200,21 @@ class Parser {
       return null;
     }
     this.#skipLine();
-    return out;
+    return out.join("");
+  }
+
+  /**
+   * Offset of the next `char` at or after `from`, Infinity when none is left. Parsing only moves
+   * forward, so each answer is remembered until passed: every search of the file is linear in
+   * total, however many quoted values it holds.
+   */
+  #next(char: string, from: number): number {
+    const known = this.#nextSeen.get(char);
+    if (known !== undefined && known >= from) return known;
+    const found = this.#text.indexOf(char, from);
+    const at = found === -1 ? Infinity : found;
+    this.#nextSeen.set(char, at);
+    return at;
   }
 
   #skipBlanks(): void {
@@ -210,7 +236,11 @@ class Parser {
       else hi = mid - 1;
     }
     const line = lo + 1;
-    if (this.#problems.has(line)) return;
+    if (this.#problems.has(line) || this.#stoppedAt !== null) return;
+    if (this.#problems.size >= MAX_ENV_FILE_PROBLEMS) {
+      this.#stoppedAt = line;
+      return;
+    }
     this.#problems.set(line, { line, col: offset - (this.#lineStarts[lo] as number) + 1, message });
   }
 }

@@ -1,6 +1,6 @@
 /** The env file format, case by case (docs/config.md "env_file format"). */
 import assert from "node:assert/strict";
-import { parseEnvFile } from "../../../src/config/env_file_parse.ts";
+import { MAX_ENV_FILE_PROBLEMS, parseEnvFile } from "../../../src/config/env_file_parse.ts";
 
 const GOOD: readonly [string, string, Record<string, string>][] = [
   ["empty file", "", {}],
@@ -98,4 +98,26 @@ Deno.test("env file: a 10,000-line file parses in one pass", () => {
   assert(result.ok);
   assert.equal(Object.keys(result.vars).length, 10_000);
   assert.equal(result.vars.K9999, "v9999");
+});
+
+Deno.test("env file: past 100 bad lines checking stops, and the last problem says so", () => {
+  const text = Array.from({ length: 500 }, (_, i) => `bad-${i}=x`).join("\n");
+  const result = parseEnvFile(text);
+  assert(!result.ok);
+  assert.equal(result.problems.length, MAX_ENV_FILE_PROBLEMS + 1);
+  assert.deepEqual(result.problems.at(-1), {
+    line: 101,
+    col: 1,
+    message: "more than 100 bad lines; the rest was not checked",
+  });
+});
+
+Deno.test("env file: quoted values with many escapes and no closing quote stay linear", () => {
+  const many = Array.from({ length: 20_000 }, (_, i) => `K${i}="a\\tb"`).join("\n");
+  const result = parseEnvFile(many);
+  assert(result.ok);
+  assert.equal(result.vars.K19999, "a\tb");
+  const open = parseEnvFile(`A="${"x\\n".repeat(100_000)}`);
+  assert(!open.ok);
+  assert.equal(open.problems[0]?.message, "unterminated double quote");
 });
