@@ -42,7 +42,14 @@ export const PROGRAM_KEYS = [
   "maxrestartdelay",
   "logmaxbytes",
   "logbackups",
+  "env_file",
 ] as const;
+
+/** Keys of one `env_file` list item written as a map (docs/config.md "env_file"). */
+export const ENV_FILE_KEYS = ["path", "required"] as const;
+
+/** `env_file` item defaults: a listed file must exist unless `required: false`. */
+export const ENV_FILE_DEFAULTS = { required: true } as const;
 
 /** Keys of `taskmaster.http`. */
 export const HTTP_KEYS = ["host", "port", "token"] as const;

@@ -1,7 +1,7 @@
 /**
  * Config file → resolved, deep-frozen Config, or every error found (docs/config.md).
  * `loadConfig` never throws; `parseConfigText` is synchronous and pure apart from user/group
- * file reads and the environment/uid lookups (all injectable through `LoadOptions`).
+ * file reads, `env_file` reads and the environment/uid lookups (all injectable through `LoadOptions`).
  */
 import { hostname } from "node:os";
 import { ErrorCollector } from "./error_collector.ts";
@@ -13,6 +13,7 @@ import { readProgram } from "./validate_program.ts";
 import { type Ctx, type HostFacts, isNullNode, MERGE_BUDGET, readMap } from "./yaml_nodes.ts";
 import type { Config, LoadResult, ProgramSpec } from "./types.ts";
 import { MAX_CONFIG_BYTES, parseYamlSource } from "./parse_yaml.ts";
+import { denoEnvFileFs, type EnvFileFs } from "./env_file_read.ts";
 import { dirOf, normalizeAbs } from "../protocol/socket_path.ts";
 
 /** Overrides of host facts, for tests (defaults: the real daemon's uid, gid, env, host name). */
@@ -21,6 +22,8 @@ export interface LoadOptions {
   readonly gid?: number;
   readonly env?: (name: string) => string | undefined;
   readonly hostname?: string;
+  /** File access for `env_file` (default: the real file system). */
+  readonly envFileFs?: EnvFileFs;
 }
 
 function safeHostname(): string {
@@ -39,6 +42,7 @@ function hostFacts(absPath: string, opts: LoadOptions): HostFacts {
     gid: opts.gid ?? Deno.gid() ?? 0,
     env: opts.env ?? ((name) => Deno.env.get(name)),
     hostname: opts.hostname ?? safeHostname(),
+    envFileFs: opts.envFileFs ?? denoEnvFileFs,
   };
 }
 

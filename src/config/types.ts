@@ -56,7 +56,11 @@ export interface ProgramSpec {
   /** Size at which stdout/stderr files rotate; 0 disables rotation. */
   readonly logmaxbytes: number;
   readonly logbackups: number;
-  /** Program environment as strings (numbers and booleans as written). */
+  /**
+   * What the program adds to the environment: its `env_file` variables (read at load, files in
+   * list order) overridden by its `env` (numbers and booleans as written). Values from env files
+   * may hold line breaks; never NUL.
+   */
   readonly env: Readonly<Record<string, string>>;
   /** Identity to drop to (global uid/gid folded in), or null to run as the daemon's user. */
   readonly identity: Identity | null;

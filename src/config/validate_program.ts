@@ -10,6 +10,7 @@ import { MAX_LOGBACKUPS, PROGRAM_DEFAULTS, PROGRAM_KEYS } from "./key_table.ts";
 import { type Ctx, deref, type Entry, got, isNullNode, offsetOf, readMap } from "./yaml_nodes.ts";
 import type { OutputTarget, ProgramSpec } from "./types.ts";
 import type { GroupEntry, UserEntry } from "./users.ts";
+import { readEnvFiles } from "./validate_env_file.ts";
 import {
   readBool,
   readInt,
@@ -141,6 +142,19 @@ function readEnv(ctx: Ctx, e: Entry | undefined): Record<string, string> | undef
   return ok ? Object.fromEntries(out) : undefined;
 }
 
+/**
+ * What the program adds to its children's environment: the env files' variables, then `env` over
+ * them (docs/lifecycle.md "Environment of children"). Reload compares this result, so an env file
+ * edit that changes no variable changes nothing.
+ */
+function programEnv(
+  files: Record<string, string> | undefined,
+  env: Record<string, string> | undefined,
+): Record<string, string> | undefined {
+  if (files === undefined || env === undefined) return undefined;
+  return Object.fromEntries([...Object.entries(files), ...Object.entries(env)]);
+}
+
 /** Validates one program; null when any of its fields is invalid (errors already reported). */
 export function readProgram(
   ctx: Ctx,
@@ -217,7 +231,7 @@ export function readProgram(
     stderr: readOutput(ctx, get("stderr")),
     logmaxbytes: opt("logmaxbytes", (e) => readInt(ctx, e, 0), D.logmaxbytes),
     logbackups: opt("logbackups", (e) => readInt(ctx, e, 0, MAX_LOGBACKUPS), D.logbackups),
-    env: readEnv(ctx, get("env")),
+    env: programEnv(readEnvFiles(ctx, get("env_file")), readEnv(ctx, get("env"))),
     identity: user === undefined || group === undefined
       ? undefined
       : foldIdentity(ctx, user, group),

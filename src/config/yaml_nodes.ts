@@ -7,6 +7,7 @@ import { isAlias, isMap, isPair, isScalar, isSeq, type Node, type Scalar } from 
 import type { ErrorCollector } from "./error_collector.ts";
 import { unknownKeyMessage } from "./did_you_mean.ts";
 import type { YamlSource } from "./parse_yaml.ts";
+import type { EnvFileFs } from "./env_file_read.ts";
 
 /** Merge-key pairs visited per document before `<<` fan-out is refused. */
 export const MERGE_BUDGET = 10_000;
@@ -22,6 +23,8 @@ export interface HostFacts {
   readonly env: (name: string) => string | undefined;
   /** Host name for the default `smtp.from`. */
   readonly hostname: string;
+  /** File access for `env_file` (read at load). */
+  readonly envFileFs: EnvFileFs;
 }
 
 /** Validation context shared by the readers of one document. */

@@ -72,7 +72,11 @@ export const denoSpawner: Spawner = {
   },
 };
 
-/** The environment of a child per docs/lifecycle.md "Environment of children". */
+/**
+ * The environment of a child per docs/lifecycle.md "Environment of children". `spec.env` already
+ * holds the `env_file` variables with `env` over them (resolved at load), so applying it after
+ * the identity's HOME/USER/LOGNAME lets both override those.
+ */
 export function childEnv(
   request: SpawnRequest,
   base: Record<string, string>,

@@ -4,6 +4,8 @@ import {
   ALERT_KEYS,
   ALERT_NUMBERS,
   DAEMON_KEYS,
+  ENV_FILE_DEFAULTS,
+  ENV_FILE_KEYS,
   HTTP_DEFAULTS,
   HTTP_KEYS,
   PROGRAM_DEFAULTS,
@@ -59,4 +61,11 @@ Deno.test("schema enums equal the validator's", () => {
   assert.deepEqual(sorted(p.stopsignal!.enum as string[]), sigs);
   assert.deepEqual(p.autorestart!.enum, [true, false, "unexpected"]);
   assert.equal(p.numprocs!.maximum, 10000);
+});
+
+Deno.test("schema env_file item keys and defaults equal the validator's", () => {
+  const defs = schema.$defs as unknown as Record<string, { oneOf: Obj[] }>;
+  const item = variant(defs.envFileItem);
+  assert.deepEqual(props(item), sorted(ENV_FILE_KEYS));
+  assert.equal(item.properties.required!.default, ENV_FILE_DEFAULTS.required);
 });
