@@ -4,6 +4,7 @@ import { type LoadOptions, parseConfigText } from "../../../src/config/load.ts";
 import type { Config, ConfigError } from "../../../src/config/types.ts";
 import { parseYamlSource } from "../../../src/config/parse_yaml.ts";
 import { type Ctx, type Entry, MERGE_BUDGET, readMap } from "../../../src/config/yaml_nodes.ts";
+import { denoEnvFileFs } from "../../../src/config/env_file_read.ts";
 
 export const FILE = "cfg.yaml";
 export const ABS = "/srv/app/taskmaster.yaml";
@@ -52,7 +53,14 @@ export function ctxFor(text: string): Ctx {
     src: source,
     errors,
     mergeBudget: MERGE_BUDGET,
-    host: { configDir: "/srv/app", uid: 0, gid: 0, env: () => undefined, hostname: "box" },
+    host: {
+      configDir: "/srv/app",
+      uid: 0,
+      gid: 0,
+      env: () => undefined,
+      hostname: "box",
+      envFileFs: denoEnvFileFs,
+    },
   };
 }
 
