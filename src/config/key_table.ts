@@ -42,6 +42,7 @@ export const PROGRAM_KEYS = [
   "maxrestartdelay",
   "logmaxbytes",
   "logbackups",
+  "critical",
 ] as const;
 
 /** Keys of `taskmaster.http`. */
@@ -79,6 +80,7 @@ export const PROGRAM_DEFAULTS = {
   maxrestartdelay: 60,
   logmaxbytes: DEFAULT_LOGMAXBYTES,
   logbackups: DEFAULT_LOGBACKUPS,
+  critical: false,
 } as const;
 
 /** `http` defaults. */
@@ -99,6 +101,7 @@ export const ALERT_SWITCHES = {
   "reload-failed": "reloadFailed",
   "log-loss": "logLoss",
   "http-error": "httpError",
+  "critical": "critical",
 } as const;
 
 /** `alerts` numbers: YAML key → [AlertsSpec field, default, integer?]. */
