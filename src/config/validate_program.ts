@@ -4,7 +4,13 @@
  */
 import { isScalar, isSeq } from "yaml";
 import { resolveAgainst } from "../protocol/socket_path.ts";
-import { parseAutorestart, parseCritical, parseSignal, parseUmask, splitCommand } from "./converters.ts";
+import {
+  parseAutorestart,
+  parseCritical,
+  parseSignal,
+  parseUmask,
+  splitCommand,
+} from "./converters.ts";
 import { foldIdentity, readGroup, readUser } from "./identity.ts";
 import { MAX_LOGBACKUPS, PROGRAM_DEFAULTS, PROGRAM_KEYS } from "./key_table.ts";
 import { type Ctx, deref, type Entry, got, isNullNode, offsetOf, readMap } from "./yaml_nodes.ts";
