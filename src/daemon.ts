@@ -17,7 +17,7 @@ export interface DaemonOptions {
   foreground: boolean;
 }
 
-/** How long pending alert mail may delay the exit after a critical program ended the daemon. */
+/** How long after a critical trigger pending alert mail may still delay the exit. */
 const CRITICAL_MAIL_GRACE_MS = 10_000;
 
 /** The control socket's server. */
@@ -34,8 +34,12 @@ export async function runDaemon(config: Config, options: DaemonOptions): Promise
   parts.supervisor.startAutostart();
   await parts.shutdown.finished();
   removeSignals();
-  // A critical exit is news someone must get: its mail (sent at once) gets a bounded grace.
-  if (parts.shutdown.by === "critical") await parts.alerter.drain(CRITICAL_MAIL_GRACE_MS);
+  // A critical exit is news someone must get: its mail, sent at once, may still be going out.
+  // The grace counts from the trigger, so it overlaps the stop of the programs.
+  if (parts.shutdown.by === "critical") {
+    const spent = performance.now() - (parts.shutdown.requestedAt ?? performance.now());
+    await parts.alerter.drain(Math.max(0, CRITICAL_MAIL_GRACE_MS - spent));
+  }
   await closeParts(parts, control);
   return parts.shutdown.exitCode;
 }

@@ -17,6 +17,7 @@ export class DaemonShutdown {
   #stopping: Promise<void> | null = null;
   #by: string | null = null;
   #exitCode = 0;
+  #requestedAt: number | null = null;
   #finished = Promise.withResolvers<void>();
 
   constructor(hub: EventHub, target: Stoppable) {
@@ -39,6 +40,11 @@ export class DaemonShutdown {
     return this.#exitCode;
   }
 
+  /** Monotonic ms (performance.now) of the first ask, or null before any ask. */
+  get requestedAt(): number | null {
+    return this.#requestedAt;
+  }
+
   /**
    * Asks for the shutdown; the first caller's `by` is logged and its `exitCode` becomes the
    * daemon's, later calls change nothing.
@@ -47,6 +53,7 @@ export class DaemonShutdown {
     if (this.#stopping === null) {
       this.#by = by;
       this.#exitCode = exitCode;
+      this.#requestedAt = performance.now();
     }
     this.#stopping ??= (async () => {
       this.#hub.emit("INFO", "daemon-stop", null, { by, phase: "begin" });
