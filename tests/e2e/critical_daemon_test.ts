@@ -6,7 +6,12 @@
  * before the daemon exits. Every wait is on an event or a state, with generous deadlines.
  */
 import assert from "node:assert/strict";
-import { FIXTURES_BIN, startDaemon } from "../helpers/daemon_harness.ts";
+import {
+  daemonTaskFlags,
+  FIXTURES_BIN,
+  runDaemonCommand,
+  startDaemon,
+} from "../helpers/daemon_harness.ts";
 import { pidAlive, waitFor } from "../helpers/wait_for.ts";
 import { startSink } from "../integration/alerts/smtp_sink.ts";
 import { statusOf, waitStates } from "./lib/e2e_helpers.ts";
@@ -155,5 +160,28 @@ programs:
     assert.ok(!daemon.lines.some((l) => /critical-exit/.test(l)));
   } finally {
     await daemon.stop();
+  }
+});
+
+Deno.test("examples: container.yaml passes -t; the Dockerfile runs taskmasterd as PID 1 with the daemon task's flags", async () => {
+  const root = new URL("../../", import.meta.url).pathname;
+  const check = await runDaemonCommand(["-t", "-c", `${root}examples/container.yaml`]);
+  assert.equal(check.code, 0, check.stderr);
+  assert.match(check.stdout, /container\.yaml: ok \(2 programs\)/);
+  const dockerfile = await Deno.readTextFile(`${root}examples/Dockerfile`);
+  const json = (directive: string) => {
+    const line = dockerfile.split("\n").find((l) => l.startsWith(`${directive} [`));
+    assert.ok(line, `exec-form ${directive} (no shell in front of PID 1)`);
+    return JSON.parse(line.slice(directive.length + 1)) as string[];
+  };
+  const entry = json("ENTRYPOINT");
+  assert.deepEqual(entry.slice(0, 2), ["deno", "run"]);
+  assert.equal(entry.at(-1), "main.ts");
+  assert.deepEqual(entry.filter((w) => w.startsWith("--allow-")), await daemonTaskFlags());
+  assert.deepEqual(json("CMD"), ["-c", "examples/container.yaml"]);
+  for (const line of dockerfile.split("\n").filter((l) => l.startsWith("COPY "))) {
+    for (const source of line.split(/\s+/).slice(1, -1)) {
+      await Deno.stat(`${root}${source}`); // every copied path exists in the repository
+    }
   }
 });
