@@ -22,16 +22,16 @@ Deno.test("critical: true is refused with the hint to name the mode", () => {
 });
 
 Deno.test("critical: other values are refused naming the value", () => {
-  for (
-    const [line, shown] of [["critical: always", "always"], ["critical: 1", "1"], [
-      "critical: [exit]",
-      "a list",
-    ]]
-  ) {
-    const errs = bad(prog(line!));
+  const cases: [string, string][] = [
+    ["critical: always", "always"],
+    ["critical: 1", "1"],
+    ["critical: [exit]", "a list"],
+  ];
+  for (const [line, shown] of cases) {
+    const errs = bad(prog(line));
     assert.equal(errs.length, 1, line);
     assert.match(errs[0]!.text, /must be false, fatal, unexpected or exit/);
-    assert.ok(errs[0]!.text.includes(shown!), errs[0]!.text);
+    assert.ok(errs[0]!.text.includes(shown), errs[0]!.text);
   }
   assert.match(bad(prog("critcal: exit"))[0]!.text, /did you mean "critical"/);
 });
