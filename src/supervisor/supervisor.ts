@@ -104,7 +104,11 @@ export class Supervisor implements SupervisorCore {
   startAutostart(): void {
     for (const program of this.#programs.values()) {
       if (!program.spec.autostart) continue;
-      for (const instance of program.instances) instance.dispatch({ type: "START" });
+      for (const instance of program.instances) {
+        // A critical program that fails at once (spawn error) starts the shutdown mid-loop.
+        if (this.#shuttingDown) return;
+        instance.dispatch({ type: "START" });
+      }
     }
   }
 

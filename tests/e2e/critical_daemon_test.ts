@@ -104,6 +104,8 @@ programs:
     cmd: /nonexistent/taskmaster-critical
     critical: fatal
     startretries: 0
+  later:
+    cmd: ${FIXTURES_BIN}/forever
 `,
     { waitReady: false },
   );
@@ -111,6 +113,7 @@ programs:
     const status = await daemon.status;
     assert.equal(status.code, 127, daemon.lines.join("\n"));
     assert.ok(daemon.lines.some((l) => / main critical-exit mode=fatal .*exitcode=127/.test(l)));
+    assert.ok(!daemon.lines.some((l) => / later spawned /.test(l)), "nothing starts after it");
   } finally {
     await daemon.stop();
   }

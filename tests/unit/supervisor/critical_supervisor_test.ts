@@ -189,3 +189,23 @@ Deno.test("critical: a reload changing only critical lists it changed, keeps the
   await r.clock.tick(1000);
   assert.deepEqual(r.decisions.map((d) => d.exitCode), [2]);
 });
+
+Deno.test("critical: a shutdown started during the autostart loop starts nothing after it", async () => {
+  const r = rig([prog("main", { critical: "fatal", startretries: 0 }), prog("side")]);
+  let shutdown: Promise<void> | null = null;
+  r.sup = new Supervisor({
+    config: configOf([prog("main", { critical: "fatal", startretries: 0 }), prog("side")]),
+    hub: r.hub,
+    spawner: r.spawner,
+    clock: r.clock,
+    createOutput: () => new FakeOutput(),
+    loadConfig: () => Promise.resolve(r.next),
+    onCritical: () => shutdown = r.sup.shutdown(),
+  });
+  r.spawner.failNext("No such file or directory (os error 2)");
+  r.sup.startAutostart();
+  assert.ok(shutdown !== null, "the spawn error triggered at once");
+  await r.clock.drive(shutdown);
+  assert.equal(r.spawner.childrenOf("side").length, 0, "side was never started");
+  assert.equal(r.state("side"), "STOPPED");
+});
