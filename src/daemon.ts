@@ -1,8 +1,8 @@
 /**
  * Wiring only: builds the daemon's parts (src/daemon/parts.ts), serves the control socket, and
  * runs the start-up and shutdown sequences in a fixed order. Resolves with the exit code once
- * the daemon shut down (0) or refused to start (1). Nothing here decides a process state; the
- * supervisor does.
+ * the daemon shut down (0, or the code a critical program decided: docs/cli.md "Exit codes") or
+ * refused to start (1). Nothing here decides a process state; the supervisor does.
  */
 import type { Config } from "./config/types.ts";
 import { stopOrphans } from "./process/pids_file.ts";
@@ -16,6 +16,9 @@ import { listenForSignals } from "./daemon/signals.ts";
 export interface DaemonOptions {
   foreground: boolean;
 }
+
+/** How long after a critical trigger pending alert mail may still delay the exit. */
+const CRITICAL_MAIL_GRACE_MS = 10_000;
 
 /** The control socket's server. */
 type Control = { close(): Promise<void> };
@@ -31,8 +34,14 @@ export async function runDaemon(config: Config, options: DaemonOptions): Promise
   parts.supervisor.startAutostart();
   await parts.shutdown.finished();
   removeSignals();
+  // A critical exit is news someone must get: its mail, sent at once, may still be going out.
+  // The grace counts from the trigger, so it overlaps the stop of the programs.
+  if (parts.shutdown.by === "critical") {
+    const spent = performance.now() - (parts.shutdown.requestedAt ?? performance.now());
+    await parts.alerter.drain(Math.max(0, CRITICAL_MAIL_GRACE_MS - spent));
+  }
   await closeParts(parts, control);
-  return 0;
+  return parts.shutdown.exitCode;
 }
 
 /** Refuses to start next to a live daemon on the same socket. */

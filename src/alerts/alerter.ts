@@ -7,7 +7,7 @@
  * through logs `alert-sent`. Trouble is also counted in {@link Alerter.stats}. No line carries the
  * SMTP password. Time (batch window, retry delays, crash-loop window) comes from a {@link Clock}.
  */
-import { type Clock, systemClock, type TimerId } from "../clock.ts";
+import { type Clock, sleep, systemClock, type TimerId } from "../clock.ts";
 import type { EventHub } from "../events.ts";
 import type { AlertsSpec, SmtpSpec } from "../config/types.ts";
 import type { LogEvent } from "../protocol/types.ts";
@@ -110,6 +110,19 @@ export class Alerter {
     }
   }
 
+  /**
+   * Hands the open batch to the queue now and waits until every queued mail went out or was given
+   * up, for at most `ms` (a critical shutdown's grace: docs/alerts.md). Never rejects.
+   */
+  async drain(ms: number): Promise<void> {
+    if (this.#closed) return;
+    if (this.#batchTimer !== null) this.#clock.clearTimer(this.#batchTimer);
+    this.#flush();
+    const grace = sleep(this.#clock, ms);
+    await Promise.race([this.#queue.idle(), grace.done]);
+    grace.cancel();
+  }
+
   /** Stops listening, cancels the open batch and pending sends, and releases every socket. */
   async close(): Promise<void> {
     if (this.#closed) return;
@@ -132,7 +145,16 @@ export class Alerter {
     try {
       const settings = this.#spec();
       if (settings.email.length === 0) return;
-      if (this.#batcher.offer(event, this.#clock.now(), settings.alerts) !== "opened") return;
+      const offered = this.#batcher.offer(event, this.#clock.now(), settings.alerts);
+      if (offered === "ignored") return;
+      if (this.#batcher.urgent) {
+        // An urgent alert (the daemon is about to exit) closes the batch on the next tick, so
+        // the network is still never touched from inside the hub listener.
+        if (this.#batchTimer !== null) this.#clock.clearTimer(this.#batchTimer);
+        this.#batchTimer = this.#clock.setTimer(0, () => this.#flush());
+        return;
+      }
+      if (offered !== "opened") return;
       const windowMs = Math.max(0, settings.alerts.batchWindow * 1000);
       this.#batchTimer = this.#clock.setTimer(windowMs, () => this.#flush());
     } catch (error) {
@@ -154,7 +176,8 @@ export class Alerter {
     if (batch === null || this.#closed) return;
     // Alerts switched off by a reload while the batch was open: the batch goes nowhere.
     if (this.#spec().email.length === 0) return;
-    if (this.#queue.push(batch)) return;
+    const first = batch.items.some((item) => item.kind === "critical");
+    if (this.#queue.push(batch, { first })) return;
     this.#stats.dropped++;
     this.#unreported.dropped++;
     this.#logOutage(`alert queue full (${QUEUE_LIMIT} mails waiting); alert mail dropped`);

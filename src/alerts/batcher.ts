@@ -7,7 +7,16 @@ import type { AlertsSpec } from "../config/types.ts";
 import type { LogEvent } from "../protocol/types.ts";
 
 /** Alert kinds, as named in the config and in mail subjects. */
-export type AlertKind = "fatal" | "crashloop" | "reload-failed" | "log-loss" | "http-error";
+export type AlertKind =
+  | "fatal"
+  | "crashloop"
+  | "reload-failed"
+  | "log-loss"
+  | "http-error"
+  | "critical";
+
+/** Kinds that close their batch at once instead of waiting for the batch window. */
+const URGENT_KINDS: ReadonlySet<AlertKind> = new Set(["critical"]);
 
 /** One alert inside a batch. */
 export interface AlertItem {
@@ -37,10 +46,19 @@ export class AlertBatcher {
   #items: AlertItem[] = [];
   #omitted = 0;
   #open = false;
+  #urgent = false;
   /** Recent unexpected exit times per program (ms), pruned to the window and the threshold. */
   #exits = new Map<string, number[]>();
   /** Per `kind program` key: time (ms) before which another alert of that key is suppressed. */
   #quietUntil = new Map<string, number>();
+
+  /**
+   * True when the open batch holds an urgent alert (`critical`: the daemon is about to exit), so
+   * the caller should send it now rather than at the end of the batch window.
+   */
+  get urgent(): boolean {
+    return this.#urgent;
+  }
 
   /** True while a batch is open (its first alert arrived and it was not taken yet). */
   get open(): boolean {
@@ -56,6 +74,7 @@ export class AlertBatcher {
     if (alert === null) return "ignored";
     if (this.#items.length < MAX_BATCH_ITEMS) this.#items.push(alert);
     else this.#omitted++;
+    if (URGENT_KINDS.has(alert.kind)) this.#urgent = true;
     if (this.#open) return "added";
     this.#open = true;
     return "opened";
@@ -68,6 +87,7 @@ export class AlertBatcher {
     this.#items = [];
     this.#omitted = 0;
     this.#open = false;
+    this.#urgent = false;
     return batch;
   }
 
@@ -82,6 +102,9 @@ export class AlertBatcher {
         return rules.logLoss ? this.#cooled({ kind: "log-loss", event }, now, rules) : null;
       case "http-error":
         return rules.httpError ? this.#cooled({ kind: "http-error", event }, now, rules) : null;
+      // At most one per daemon run (the daemon exits), so neither cooldown nor count applies.
+      case "critical-exit":
+        return rules.critical ? { kind: "critical", event } : null;
       case "exited":
         return event.fields.expected === false && rules.crashloop
           ? this.#crashloop(event, now, rules)

@@ -114,6 +114,14 @@ function describe(item: AlertItem): string {
     }
     case "http-error":
       return bodyLine(`- HTTP ERROR: ${String(reason ?? "web listener failed")}`);
+    case "critical": {
+      const code = item.event.fields.exitcode;
+      return bodyLine(
+        `- CRITICAL: ${who} ended the daemon (${String(reason ?? "exit")}); taskmasterd exits ${
+          String(code ?? "")
+        }`,
+      );
+    }
   }
 }
 

@@ -47,14 +47,21 @@ export class SendQueue<T> {
   }
 
   /**
-   * Queues `item`; false (and nothing queued) when the queue is full or closed. Synchronous:
-   * an idle queue starts the first attempt before returning, never waiting for it.
+   * Queues `item` (ahead of every waiting item with `first`); false (and nothing queued) when the
+   * queue is full or closed. Synchronous: an idle queue starts the first attempt before
+   * returning, never waiting for it.
    */
-  push(item: T): boolean {
+  push(item: T, options: { first?: boolean } = {}): boolean {
     if (this.#closed || this.#items.length >= this.#options.limit) return false;
-    this.#items.push(item);
+    if (options.first === true) this.#items.unshift(item);
+    else this.#items.push(item);
     this.#worker ??= this.#run().finally(() => this.#worker = null);
     return true;
+  }
+
+  /** Resolves once nothing is waiting or in flight (every item sent or given up). */
+  async idle(): Promise<void> {
+    while (this.#worker !== null) await this.#worker;
   }
 
   /**

@@ -3,7 +3,7 @@
  * converted value or a `{ error }` with the message tail; callers add path and position.
  * No Deno APIs, no I/O.
  */
-import type { AutoRestart, SignalName } from "./types.ts";
+import type { AutoRestart, CriticalMode, SignalName } from "./types.ts";
 import { STOP_SIGNALS } from "../protocol/signals.ts";
 
 /** A conversion failure: the message after `key.path: `. */
@@ -50,6 +50,22 @@ export function parseAutorestart(v: unknown): FieldResult<AutoRestart> {
   if (v === false) return { ok: "never" };
   if (v === "unexpected") return { ok: "unexpected" };
   return { error: "must be true, false or unexpected" };
+}
+
+/** The written values of `critical`, besides `false`. */
+export const CRITICAL_MODES: readonly CriticalMode[] = ["fatal", "unexpected", "exit"];
+
+/**
+ * `critical`: false | fatal | unexpected | exit. `true` is refused with a hint, since it would not
+ * say which endings count (docs/config.md "critical").
+ */
+export function parseCritical(v: unknown): FieldResult<CriticalMode | false> {
+  if (v === false) return { ok: false };
+  if (v === true) return { error: "true is ambiguous: say fatal, unexpected or exit" };
+  if (typeof v === "string" && (CRITICAL_MODES as readonly string[]).includes(v)) {
+    return { ok: v as CriticalMode };
+  }
+  return { error: "must be false, fatal, unexpected or exit" };
 }
 
 /**

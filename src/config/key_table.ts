@@ -43,6 +43,7 @@ export const PROGRAM_KEYS = [
   "logmaxbytes",
   "logbackups",
   "env_file",
+  "critical",
 ] as const;
 
 /** Keys of one `env_file` list item written as a map (docs/config.md "env_file"). */
@@ -86,6 +87,7 @@ export const PROGRAM_DEFAULTS = {
   maxrestartdelay: 60,
   logmaxbytes: DEFAULT_LOGMAXBYTES,
   logbackups: DEFAULT_LOGBACKUPS,
+  critical: false,
 } as const;
 
 /** `http` defaults. */
@@ -106,6 +108,7 @@ export const ALERT_SWITCHES = {
   "reload-failed": "reloadFailed",
   "log-loss": "logLoss",
   "http-error": "httpError",
+  "critical": "critical",
 } as const;
 
 /** `alerts` numbers: YAML key → [AlertsSpec field, default, integer?]. */

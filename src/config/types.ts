@@ -12,6 +12,9 @@ export type SignalName = StopSignal;
 /** `autorestart`: always, never, or only when the exit code is not in `exitcodes`. */
 export type AutoRestart = "always" | "never" | "unexpected";
 
+/** `critical`: which endings of a program end the daemon (docs/lifecycle.md "Critical programs"). */
+export type CriticalMode = "fatal" | "unexpected" | "exit";
+
 /** Where one output stream of a child goes. */
 export type OutputTarget =
   | { readonly kind: "file"; readonly path: string }
@@ -66,6 +69,8 @@ export interface ProgramSpec {
   readonly identity: Identity | null;
   /** Crash-loop throttle cap in seconds; 0 = restart at once every time. */
   readonly maxrestartdelay: number;
+  /** Which endings of an instance shut the daemon down, or false (policy: applies live). */
+  readonly critical: CriticalMode | false;
   /** Position in the file (0-based), used for ordering `status`. */
   readonly order: number;
 }
@@ -90,6 +95,8 @@ export interface AlertsSpec {
   readonly reloadFailed: boolean;
   readonly logLoss: boolean;
   readonly httpError: boolean;
+  /** A critical program ended the daemon (sent at once, not batched). */
+  readonly critical: boolean;
   /** Unexpected exits of one program within `crashloopWindow` seconds that make a crashloop. */
   readonly crashloopExits: number;
   readonly crashloopWindow: number;

@@ -4,7 +4,13 @@
  */
 import { isScalar, isSeq } from "yaml";
 import { resolveAgainst } from "../protocol/socket_path.ts";
-import { parseAutorestart, parseSignal, parseUmask, splitCommand } from "./converters.ts";
+import {
+  parseAutorestart,
+  parseCritical,
+  parseSignal,
+  parseUmask,
+  splitCommand,
+} from "./converters.ts";
 import { foldIdentity, readGroup, readUser } from "./identity.ts";
 import { MAX_LOGBACKUPS, PROGRAM_DEFAULTS, PROGRAM_KEYS } from "./key_table.ts";
 import { type Ctx, deref, type Entry, got, isNullNode, offsetOf, readMap } from "./yaml_nodes.ts";
@@ -203,6 +209,19 @@ export function readProgram(
       ctx.errors.at(signalEntry.offset, signalEntry.path, stopsignal.error);
     }
   }
+  const criticalEntry = get("critical");
+  let critical = parseCritical(D.critical);
+  if (criticalEntry !== undefined) {
+    const v = isScalar(criticalEntry.value) ? criticalEntry.value.value : undefined;
+    critical = parseCritical(v);
+    if ("error" in critical) {
+      ctx.errors.at(
+        criticalEntry.offset,
+        criticalEntry.path,
+        `${critical.error} ${got(ctx, criticalEntry.value)}`,
+      );
+    }
+  }
   const uidE = get("uid");
   const gidE = get("gid");
   const user = uidE ? readUser(ctx, uidE) : global.user;
@@ -236,6 +255,7 @@ export function readProgram(
       ? undefined
       : foldIdentity(ctx, user, group),
     maxrestartdelay: opt("maxrestartdelay", (e) => readSeconds(ctx, e), D.maxrestartdelay),
+    critical: "ok" in critical ? critical.ok : undefined,
     order,
   };
   if (ctx.errors.count > before) return null;

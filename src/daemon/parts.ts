@@ -58,6 +58,8 @@ export function buildParts(config: Config, foreground: boolean): DaemonParts {
     loadConfig: () => loadConfig(config.file),
     pidsPath: pidsFilePath(config),
     current,
+    // The shutdown is built next; a critical program can only end after the daemon started.
+    onCritical: (decision) => shutdown.request("critical", decision.exitCode),
   });
   const api = new DaemonApi({ supervisor, web, alerter });
   const shutdown = new DaemonShutdown(hub, supervisor);

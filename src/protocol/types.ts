@@ -95,7 +95,8 @@ export type EventName =
   | "log-loss"
   | "orphan-stopped"
   | "daemon-start"
-  | "daemon-stop";
+  | "daemon-stop"
+  | "critical-exit";
 
 /** One event of the daemon event log. */
 export interface LogEvent {

@@ -12,6 +12,16 @@ import { type Clock, sleep, type TimerId } from "../clock.ts";
 import { type ChildHandle, needsContinue, type Spawner } from "../process/spawner.ts";
 import { type Effect, type MachineEvent, transition } from "./machine.ts";
 import { initialRecord, LIVE_STATES, type ProcRecord } from "./states.ts";
+import { type CriticalDecision, criticalDecision, type Ending } from "./critical.ts";
+import { isExpected } from "./policy.ts";
+
+/** What an instance needs to apply the critical-program policy (docs/lifecycle.md). */
+export interface CriticalHooks {
+  /** True once a daemon shutdown, or an earlier critical trigger, is under way. */
+  shuttingDown(): boolean;
+  /** This instance ended the daemon; called after the transition it caused was applied. */
+  triggered(instance: Instance, decision: CriticalDecision): void;
+}
 
 /** Collaborators of an instance. */
 export interface InstanceOptions {
@@ -26,6 +36,8 @@ export interface InstanceOptions {
   readonly secretEnv: () => readonly string[];
   /** Called whenever a child appears or disappears (pids file). */
   readonly onChildChange?: () => void;
+  /** Critical-program hooks; without them no ending is ever critical. */
+  readonly critical?: CriticalHooks;
 }
 
 /**
@@ -52,6 +64,10 @@ export class Instance {
   #stdin: WritableStreamDefaultWriter<Uint8Array> | null = null;
   #listeners = new Set<(record: ProcRecord) => void>();
   #exits = new Set<Promise<void>>();
+  /** Monotonic ms of the last operator `signal` to this instance's child. */
+  #operatorSignalAt: number | null = null;
+  /** Generation whose exit came within `stoptime` of an operator `signal`, if any. */
+  #operatorExitGen: number | null = null;
 
   constructor(options: InstanceOptions) {
     this.index = options.index;
@@ -142,11 +158,16 @@ export class Instance {
     };
   }
 
-  /** Sends a signal to the live child's process group; false when nothing runs. */
+  /**
+   * Sends an operator's signal to the live child's process group; false when nothing runs. An
+   * exit within `stoptime` after it counts as operator-caused (never critical).
+   */
   signal(signal: Deno.Signal): boolean {
     const pid = this.pid;
     if (pid === null) return false;
-    return this.#options.spawner.signalGroup(pid, signal);
+    const sent = this.#options.spawner.signalGroup(pid, signal);
+    if (sent) this.#operatorSignalAt = this.#options.clock.now();
+    return sent;
   }
 
   /** Writes to the child's stdin pipe. Throws NOT_RUNNING when no child can take it. */
@@ -164,7 +185,13 @@ export class Instance {
     return data.byteLength;
   }
 
-  #step(event: MachineEvent): void {
+  #step(input: MachineEvent): void {
+    const before = this.#record;
+    const exitDecision = this.#judgeExit(input);
+    // A critical exit is never restarted: the daemon is about to stop everything.
+    const event: MachineEvent = exitDecision !== null && input.type === "EXITED"
+      ? { ...input, hold: true }
+      : input;
     let result;
     try {
       result = transition(this.#record, event, {
@@ -188,6 +215,47 @@ export class Instance {
         console.error(`taskmasterd: ${this.#name}: state listener failed: ${String(error)}`);
       }
     }
+    const decision = exitDecision ?? this.#judgeFatal(before, event);
+    if (decision !== null) this.#options.critical?.triggered(this, decision);
+  }
+
+  /** The critical decision for an exit of the current child, before the machine sees it. */
+  #judgeExit(event: MachineEvent): CriticalDecision | null {
+    const r = this.#record;
+    if (event.type !== "EXITED" || event.gen !== r.generation || !LIVE_STATES.has(r.state)) {
+      return null;
+    }
+    const exit = { code: event.signal === null ? event.code : null, signal: event.signal };
+    return this.#judge({
+      kind: "exit",
+      from: r.state,
+      exit,
+      expected: isExpected(exit, this.#spec.exitcodes),
+    }, this.#operatorExitGen === event.gen);
+  }
+
+  /** The critical decision when `event` moved the record into FATAL. */
+  #judgeFatal(before: ProcRecord, event: MachineEvent): CriticalDecision | null {
+    const r = this.#record;
+    if (r.state !== "FATAL" || before.state === "FATAL") return null;
+    return this.#judge({
+      kind: "fatal",
+      cause: event.type === "SPAWN_FAILED" ? "spawn-error" : "exit",
+      lastExit: r.lastExit,
+      expected: r.lastExit !== null && isExpected(r.lastExit, this.#spec.exitcodes),
+      reason: r.description,
+    }, event.type === "EXITED" && this.#operatorExitGen === event.gen);
+  }
+
+  #judge(ending: Ending, operatorCaused: boolean): CriticalDecision | null {
+    const hooks = this.#options.critical;
+    if (hooks === undefined || this.#spec.critical === false) return null;
+    return criticalDecision({
+      mode: this.#spec.critical,
+      ending,
+      operatorCaused,
+      shuttingDown: hooks.shuttingDown(),
+    });
   }
 
   #run(effect: Effect): void {
@@ -265,6 +333,9 @@ export class Instance {
   ): Promise<void> {
     const exit = await child.exited;
     const { spawner, clock } = this.#options;
+    // Judged when the child died, not after the output drained: the drain may take a while.
+    const signalled = this.#operatorSignalAt;
+    const byOperator = signalled !== null && clock.now() - signalled <= this.#spec.stoptime * 1000;
     const spec = this.#spec;
     // Whatever is left of the group gets the stop signal now, SIGKILL after stoptime.
     const leftovers = spawner.signalGroup(child.pid, spec.stopsignal);
@@ -276,6 +347,7 @@ export class Instance {
     if (leftovers) await this.#reapGroup(child.pid, spec.stoptime * 1000);
     this.#closeStdin(child);
     if (this.#child === child) this.#child = null;
+    if (byOperator) this.#operatorExitGen = gen;
     this.dispatch({ type: "EXITED", gen, code: exit.code, signal: exit.signal });
     this.#options.onChildChange?.();
   }

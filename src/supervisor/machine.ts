@@ -30,6 +30,8 @@ export type MachineEvent =
     readonly gen: number;
     readonly code: number | null;
     readonly signal: string | null;
+    /** A critical program ended the daemon with this exit: never restart it. */
+    readonly hold?: boolean;
   }
   | { readonly type: "TIMEOUT"; readonly gen: number };
 
@@ -348,13 +350,14 @@ export const TABLE: { readonly [S in ProcState]: Row } = {
     STOP: beginStop,
     SPAWNED: illegal("RUNNING", "SPAWNED"),
     SPAWN_FAILED: illegal("RUNNING", "SPAWN_FAILED"),
-    // RUNNING -> EXITED | STARTING (immediate restart) | BACKOFF (crash-loop throttle)
+    // RUNNING -> EXITED (no restart, or held by a critical trigger) | STARTING (immediate
+    // restart) | BACKOFF (crash-loop throttle)
     EXITED: (r, e, ctx) => {
       const exit = exitOf(e);
       const expected = isExpected(exit, ctx.spec.exitcodes);
       const exited = emitExited(r, exit, expected);
       const common = { pid: null, lastExit: exit, runningSince: null };
-      if (r.wanted !== "up" || !shouldRestart(ctx.spec.autorestart, expected)) {
+      if (r.wanted !== "up" || e.hold === true || !shouldRestart(ctx.spec.autorestart, expected)) {
         return {
           record: enter(r, "EXITED", ctx.now, {
             ...common,

@@ -23,7 +23,8 @@ import { type Clock, systemClock } from "../clock.ts";
 import { denoSpawner, type Spawner } from "../process/spawner.ts";
 import { type ChildRecord, PidsFile } from "../process/pids_file.ts";
 import type { SupervisorApi } from "./api.ts";
-import { Instance } from "./instance.ts";
+import { type CriticalHooks, Instance } from "./instance.ts";
+import type { CriticalDecision } from "./critical.ts";
 import { Program } from "./program.ts";
 import { restartOne, startOne, stopOne } from "./actions.ts";
 import { applyDiff, type ReloadHost } from "./reload.ts";
@@ -48,6 +49,11 @@ export interface SupervisorOptions {
   readonly current?: CurrentConfig;
   /** Where to record live children (`taskmasterd.pids`); none when absent. */
   readonly pidsPath?: string;
+  /**
+   * A critical program ended (docs/lifecycle.md "Critical programs"); the daemon shuts down and
+   * exits with `decision.exitCode`. Called once per daemon run, after `critical-exit` was logged.
+   */
+  readonly onCritical?: (decision: CriticalDecision) => void;
 }
 
 /** Supervises every configured program. */
@@ -62,6 +68,8 @@ export class Supervisor implements SupervisorCore {
   #pids: PidsFile | null;
   #shutdown: Promise<void> | null = null;
   #shuttingDown = false;
+  /** A critical program already ended the daemon: later endings are part of that shutdown. */
+  #criticalFired = false;
   #startedAt: number;
   #lastReload: DaemonInfo["lastReload"] = null;
   #reloadChain: Promise<unknown> = Promise.resolve();
@@ -96,7 +104,11 @@ export class Supervisor implements SupervisorCore {
   startAutostart(): void {
     for (const program of this.#programs.values()) {
       if (!program.spec.autostart) continue;
-      for (const instance of program.instances) instance.dispatch({ type: "START" });
+      for (const instance of program.instances) {
+        // A critical program that fails at once (spawn error) starts the shutdown mid-loop.
+        if (this.#shuttingDown) return;
+        instance.dispatch({ type: "START" });
+      }
     }
   }
 
@@ -230,8 +242,27 @@ export class Supervisor implements SupervisorCore {
         output: this.#options.createOutput(s, name, index),
         secretEnv: () => this.#config.daemon.secretEnv,
         onChildChange: () => this.#pids?.schedule(),
+        critical: this.#criticalHooks,
       }));
   }
+
+  readonly #criticalHooks: CriticalHooks = {
+    shuttingDown: () => this.#shuttingDown || this.#criticalFired,
+    triggered: (instance, decision) => {
+      this.#criticalFired = true;
+      this.events.emit("ERROR", "critical-exit", {
+        process: instance.name,
+        program: instance.spec.name,
+      }, {
+        mode: decision.mode,
+        reason: decision.reason,
+        code: decision.code,
+        signal: decision.signal,
+        exitcode: decision.exitCode,
+      });
+      this.#options.onCritical?.(decision);
+    },
+  };
 
   #childPids(): ChildRecord[] {
     return this.instances().flatMap((i) =>

@@ -27,6 +27,7 @@ export function makeSpec(patch: Partial<ProgramSpec> = {}): ProgramSpec {
     env: {},
     identity: null,
     maxrestartdelay: 60,
+    critical: false,
     order: 0,
     ...patch,
   };
@@ -40,6 +41,7 @@ export function alertRules(patch: Partial<AlertsSpec> = {}): AlertsSpec {
     reloadFailed: true,
     logLoss: true,
     httpError: true,
+    critical: true,
     crashloopExits: 5,
     crashloopWindow: 60,
     batchWindow: 10,

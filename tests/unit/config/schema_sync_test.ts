@@ -14,7 +14,7 @@ import {
   SMTP_KEYS,
   TOP_KEYS,
 } from "../../../src/config/key_table.ts";
-import { SIGNAL_NAMES } from "../../../src/config/converters.ts";
+import { CRITICAL_MODES, SIGNAL_NAMES } from "../../../src/config/converters.ts";
 import { ok } from "./helpers.ts";
 
 type Obj = Record<string, unknown> & { properties: Record<string, Obj> };
@@ -60,6 +60,7 @@ Deno.test("schema enums equal the validator's", () => {
   const sigs = sorted(SIGNAL_NAMES.flatMap((s) => [s, `SIG${s}`]));
   assert.deepEqual(sorted(p.stopsignal!.enum as string[]), sigs);
   assert.deepEqual(p.autorestart!.enum, [true, false, "unexpected"]);
+  assert.deepEqual(p.critical!.enum, [false, ...CRITICAL_MODES]);
   assert.equal(p.numprocs!.maximum, 10000);
 });
 

@@ -373,3 +373,16 @@ Deno.test("STOPPING + TIMEOUT -> SIGKILL to the group once", () => {
   assert.deepStrictEqual(types(t.effects), ["KILL:SIGKILL", "EMIT:killed"]);
   assert.deepStrictEqual(run(t.record, timeout()).effects, []);
 });
+
+Deno.test("RUNNING + EXITED held by a critical trigger -> EXITED, never restarted", () => {
+  const spec = makeSpec({ autorestart: "always" });
+  const held = run(
+    rec("RUNNING"),
+    { type: "EXITED", gen: 3, code: 3, signal: null, hold: true },
+    spec,
+  );
+  assert.equal(held.record.state, "EXITED");
+  assert.ok(!types(held.effects).includes("SPAWN"));
+  const normal = run(rec("RUNNING"), exited(3), spec);
+  assert.equal(normal.record.state, "STARTING", "without hold autorestart applies");
+});
