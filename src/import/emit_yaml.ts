@@ -51,6 +51,7 @@ export function renderValue(value: Value): string {
 /** A comment line: control characters shown as `\xNN` so a note never breaks the YAML. */
 function comment(indent: string, text: string): string {
   const safe = text.replace(
+    // deno-lint-ignore no-control-regex -- control characters are exactly what is escaped here
     /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
     (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, "0")}`,
   );

@@ -109,9 +109,7 @@ export function importPm2(doc: unknown, file: string, opts: Pm2Options): Draft {
   const notes: Note[] = [];
   const draft: Draft = { kind: "pm2", file, daemon: newBlock("taskmaster"), programs: [], notes };
   const names = new NameMap();
-  appsOf(doc, file).forEach((app, i) =>
-    draft.programs.push(convertApp(app, i, file, opts, names, notes))
-  );
+  appsOf(doc, file).forEach((app, i) => draft.programs.push(convertApp(app, i, file, opts, names)));
   return draft;
 }
 
@@ -150,7 +148,6 @@ function convertApp(
   file: string,
   opts: Pm2Options,
   names: NameMap,
-  notes: Note[],
 ): Block {
   const where = `${file}: apps[${i}]`;
   const script = str(app, "script", where);
