@@ -166,6 +166,10 @@ function safeHostname(): string {
 
 /** Runs the import command line; resolves with the exit code. */
 export async function runImportCli(argv: readonly string[]): Promise<number> {
+  if (argv.includes("-h") || argv.includes("--help")) {
+    out(IMPORT_USAGE);
+    return 0;
+  }
   const args = parseImportArgs(argv);
   if ("error" in args) {
     err(`taskmasterd: ${args.error}\n${IMPORT_USAGE}`);
