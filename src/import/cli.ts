@@ -140,16 +140,20 @@ export async function convert(args: ImportArgs): Promise<ImportResult> {
     try {
       doc = JSON5.parse(text);
     } catch (e) {
-      // json5 reports "at LINE:COL"; keep its words after the file name.
-      throw new ImportError(
-        `${args.file}: not a JSON5 ecosystem file: ${
-          e instanceof Error ? e.message.replace(/^JSON5: /, "") : e
-        }`,
-      );
+      // json5 puts the position in lineNumber/columnNumber; show it as FILE:LINE:COL.
+      const { lineNumber, columnNumber } = e as { lineNumber?: number; columnNumber?: number };
+      const where = lineNumber === undefined
+        ? args.file
+        : `${args.file}:${lineNumber}:${columnNumber ?? 1}`;
+      const why = e instanceof Error
+        ? e.message.replace(/^JSON5: /, "").replace(/ at \d+:\d+$/, "")
+        : String(e);
+      throw new ImportError(`${where}: not a JSON5 ecosystem file: ${why}`);
     }
     draft = importPm2(doc, args.file, {
       cpus: navigator.hardwareConcurrency || 1,
       envName: args.envName,
+      userExists: (name) => lookupUser(name) !== null,
       dir: dirOf(args.file),
     });
   }

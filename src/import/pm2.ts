@@ -21,6 +21,8 @@ export interface Pm2Options {
   readonly envName: string | null;
   /** Folder of the ecosystem file (the default working directory, as PM2 uses it). */
   readonly dir: string;
+  /** Whether a user name exists here (a missing one gets a note); unchecked when absent. */
+  readonly userExists?: (name: string) => boolean;
 }
 
 type App = Record<string, unknown>;
@@ -279,7 +281,15 @@ function convertApp(
     setField(block, target, value === "/dev/null" ? "none" : value, ...rel);
   }
   const uid = str(app, "uid", where) ?? str(app, "user", where);
-  if (uid !== undefined) setField(block, "uid", uid);
+  if (uid !== undefined) {
+    const missing: Note[] =
+      /^\d+$/.test(uid) || opts.userExists === undefined || opts.userExists(uid) ? [] : [{
+        path: p("uid"),
+        kind: "exact",
+        message: `user ${uid} does not exist on this machine; -t fails until it does`,
+      }];
+    setField(block, "uid", uid, ...missing);
+  }
   const gid = str(app, "gid", where);
   if (gid !== undefined) setField(block, "gid", gid);
 

@@ -20,6 +20,7 @@ import {
 import { type Block, ImportError, newBlock, type Note, setField, type Value } from "./types.ts";
 import type { NameMap } from "./names.ts";
 import { logTarget, STOP_SIGNALS_OK } from "./sv_logs.ts";
+import { commandValue } from "./sv_command.ts";
 
 /** What a program conversion needs from the rest of the file and the host. */
 export interface ProgramContext {
@@ -185,7 +186,7 @@ export function convertProgram(section: Section, ctx: ProgramContext): Block[] {
           `relative ${first} now resolves against the config's folder, not supervisord's working directory`,
       });
     }
-    put("cmd", command, ...cmdNotes);
+    put("cmd", commandValue(command, where(opts.get("command")!)), ...cmdNotes);
     const dir = fixed("directory", all);
     put("workingdir", dir, ...relNote(path("directory"), dir));
     const umask = typed("umask", fixed("umask", all), svOctal) ?? ctx.daemonUmask ?? undefined;
