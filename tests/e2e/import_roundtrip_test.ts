@@ -106,7 +106,7 @@ Deno.test({
       envName: null,
     });
     // Keep the test off the shared :4242 and away from supervisord's log.
-    const yaml = result.yaml.replace(/^  logfile: .*\n/m, "").replace(
+    const yaml = result.yaml.replace(/^ {2}logfile: .*\n/m, "").replace(
       /^taskmaster:\n/m,
       "taskmaster:\n  http: false\n",
     );

@@ -46,7 +46,7 @@ Deno.test("notes become comments above their line; values keep their types", () 
     notes: [],
   });
   assert.match(text, /^# Imported by taskmasterd --import procfile from Procfile\n/);
-  assert.match(text, /    # note: web\.cmd: approximate: line\\x0abreak\n    cmd: /);
+  assert.match(text, / {4}# note: web\.cmd: approximate: line\\x0abreak\n {4}cmd: /);
   assert.deepEqual(parse(text), {
     programs: {
       "we#b": {
