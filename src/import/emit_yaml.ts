@@ -9,23 +9,20 @@ import { noteText } from "./types.ts";
 
 /** Quotes `text` as a YAML double-quoted scalar that reads back byte-identical. */
 export function quoteYaml(text: string): string {
-  let out = '"';
-  for (const ch of text) {
-    const code = ch.codePointAt(0)!;
-    if (ch === '"') out += '\\"';
-    else if (ch === "\\") out += "\\\\";
-    else if (ch === "\n") out += "\\n";
-    else if (ch === "\t") out += "\\t";
-    else if (ch === "\r") out += "\\r";
-    else if (
-      code < 0x20 || (code >= 0x7f && code <= 0x9f) || (code >= 0xd800 && code <= 0xdfff) ||
-      code === 0xfeff || code === 0xfffe || code === 0xffff
-    ) {
-      // Not printable in YAML (or a lone surrogate): always escaped.
-      out += `\\u${code.toString(16).padStart(4, "0")}`;
-    } else out += ch;
-  }
-  return out + '"';
+  // Not printable in YAML (C0/C1 controls, DEL, BOM, non-characters, lone surrogates), plus the
+  // two characters a double-quoted scalar must escape.
+  // deno-lint-ignore no-control-regex -- control characters are exactly what is escaped here
+  const special = /["\\\u0000-\u001f\u007f-\u009f\ufeff\ufffe\uffff]|[\ud800-\udfff]/gu;
+  return `"${
+    text.replace(special, (ch) => {
+      if (ch === '"') return '\\"';
+      if (ch === "\\") return "\\\\";
+      if (ch === "\n") return "\\n";
+      if (ch === "\t") return "\\t";
+      if (ch === "\r") return "\\r";
+      return `\\u${ch.charCodeAt(0).toString(16).padStart(4, "0")}`;
+    })
+  }"`;
 }
 
 function scalar(value: Scalar): string {

@@ -35,11 +35,13 @@ const SECTION_RE = /^\[(.+)\]/;
 
 /** Where an inline comment starts (a `;` or `#` at the start or after a blank), or -1. */
 function inlineCommentStart(line: string): number {
-  for (let i = 0; i < line.length; i++) {
-    const ch = line[i];
-    if ((ch === ";" || ch === "#") && (i === 0 || /\s/.test(line[i - 1]!))) return i;
+  let best = -1;
+  for (const prefix of [";", "#"]) {
+    let at = line.indexOf(prefix);
+    while (at > 0 && !/\s/.test(line[at - 1]!)) at = line.indexOf(prefix, at + 1);
+    if (at >= 0 && (best < 0 || at < best)) best = at;
   }
-  return -1;
+  return best;
 }
 
 /** Parses `text` (the contents of `file`). Never throws. */

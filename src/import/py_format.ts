@@ -6,8 +6,18 @@
  */
 import { ImportError } from "./types.ts";
 
-/** Names available to an expansion: strings, or integers (process_num, numprocs). */
-export type Expansions = Readonly<Record<string, string | number>>;
+/** One layer of names: strings, or integers (process_num, numprocs). */
+export type ExpansionLayer = Readonly<Record<string, string | number>>;
+
+/** Names available to an expansion: one layer, or layers where a later one wins (no copying). */
+export type Expansions = ExpansionLayer | readonly ExpansionLayer[];
+
+function lookup(layers: readonly ExpansionLayer[], name: string): string | number | undefined {
+  for (let i = layers.length - 1; i >= 0; i--) {
+    if (Object.hasOwn(layers[i]!, name)) return layers[i]![name];
+  }
+  return undefined;
+}
 
 const SPEC_RE = /^([#0\- +]*)(\d*)(?:\.(\d*))?[hlL]?([diouxXsra%])/;
 
@@ -59,6 +69,9 @@ export function expandFormat(
   used?: Set<string>,
 ): string {
   if (!text.includes("%")) return text;
+  const layers: readonly ExpansionLayer[] = Array.isArray(names)
+    ? names
+    : [names as ExpansionLayer];
   let out = "";
   let i = 0;
   const fail = (why: string): never => {
@@ -99,14 +112,16 @@ export function expandFormat(
       string,
     ];
     if (conv === "%") fail(`%(${clip(name)})% is not a conversion`);
-    if (!Object.hasOwn(names, name)) {
-      const known = Object.keys(names).filter((k) => !k.startsWith("ENV_")).sort();
+    const value = lookup(layers, name);
+    if (value === undefined) {
+      const known = [...new Set(layers.flatMap((l) => Object.keys(l)))]
+        .filter((k) => !k.startsWith("ENV_")).sort();
       fail(`%(${clip(name)})${conv} names an unknown value (known: ${known.join(", ")}, ENV_*)`);
     }
     used?.add(name);
     let piece: string;
     try {
-      piece = convert(names[name]!, conv, flags, precision);
+      piece = convert(value as string | number, conv, flags, precision);
     } catch (e) {
       fail(e instanceof Error ? e.message : String(e));
       piece = "";

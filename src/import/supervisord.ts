@@ -66,7 +66,7 @@ export function importSupervisord(file: string, host: SupervisordHost): Draft {
     if (opt === undefined) return undefined;
     return expandFormat(
       opt.value,
-      { ...base, ...extra, here: dirOf(opt.file) },
+      [base, extra, { here: dirOf(opt.file) }],
       `${section.name}.${key}`,
       at(opt),
       usedEnv,

@@ -12,6 +12,8 @@ const BLANK = new Set([" ", "\t", "\r", "\n"]);
 
 /** Python's `shlex.split(text)`; throws Error with shlex's message on bad quoting. */
 export function shlexSplit(text: string): string[] {
+  // Fast path: without quotes or backslashes both splitters just split on blanks.
+  if (!/["'\\]/.test(text)) return text.split(/[ \t\r\n]+/).filter((w) => w !== "");
   const words: string[] = [];
   let token = "";
   let quoted = false;
@@ -63,6 +65,7 @@ export function commandValue(command: string, where: string): string | string[] 
     );
   }
   if (words.length === 0) throw new ImportError(`${where}: command: empty`);
+  if (!/["'\\]/.test(command)) return command;
   const ours = splitCommand(command);
   if ("ok" in ours && JSON.stringify(ours.ok) === JSON.stringify(words)) return command;
   return words;

@@ -5,7 +5,7 @@
  * one program per instance, named by its expanded `process_name`.
  */
 import type { Opt, Section } from "./ini_files.ts";
-import { expandFormat, type Expansions } from "./py_format.ts";
+import { expandFormat, type ExpansionLayer, type Expansions } from "./py_format.ts";
 import { parseEnvironment } from "./sv_environment.ts";
 import {
   type Parsed,
@@ -104,7 +104,7 @@ export function convertProgram(section: Section, ctx: ProgramContext): Block[] {
     if (opt === undefined) return undefined;
     return expandFormat(
       opt.value,
-      { ...names, here: dirname(opt.file) },
+      [...layersOf(names), { here: dirname(opt.file) }],
       `${section.name}.${key}`,
       where(opt),
       ctx.usedEnv,
@@ -120,7 +120,7 @@ export function convertProgram(section: Section, ctx: ProgramContext): Block[] {
     if ("error" in r) throw new ImportError(`${where(opts.get(key)!)}: ${key}: ${r.error}`);
     return r.ok;
   };
-  const baseNames = { ...ctx.baseEnv, ...common, process_num: 0, numprocs: 1 };
+  const baseNames = [ctx.baseEnv, common, { process_num: 0, numprocs: 1 }];
   const numprocs = typed("numprocs", fixed("numprocs", baseNames), svInteger) ?? 1;
   const start = typed("numprocs_start", fixed("numprocs_start", baseNames), svInteger) ?? 0;
   if (numprocs < 1 || numprocs > 10000) {
@@ -160,7 +160,7 @@ export function convertProgram(section: Section, ctx: ProgramContext): Block[] {
 
   const instances: { name: string; fields: [string, Value, Note[]][] }[] = [];
   for (let n = start; n < start + numprocs; n++) {
-    const names = { ...baseNames, process_num: n, numprocs };
+    const names = [...baseNames, { process_num: n, numprocs }];
     const program = new Map(ctx.daemonEnv);
     const envText = fixed("environment", names);
     const envOpt = opts.get("environment");
@@ -170,7 +170,7 @@ export function convertProgram(section: Section, ctx: ProgramContext): Block[] {
     // `%(ENV_X)s` also sees [supervisord] environment and the program's own environment.
     const envNames: Record<string, string> = {};
     for (const [k, v] of program) envNames[`ENV_${k}`] = v;
-    const all = { ...names, ...envNames };
+    const all = [...names, envNames];
     const fields: [string, Value, Note[]][] = [];
     const put = (key: string, value: Value | undefined, ...n: Note[]) => {
       if (value !== undefined) fields.push([key, value, n]);
@@ -272,6 +272,10 @@ export function convertProgram(section: Section, ctx: ProgramContext): Block[] {
     }
   }
   return blocks;
+}
+
+function layersOf(names: Expansions): readonly ExpansionLayer[] {
+  return Array.isArray(names) ? names : [names as ExpansionLayer];
 }
 
 function nonNegative(text: string): Parsed<number> {

@@ -19,6 +19,7 @@ Deno.test("every string reads back byte-identical and as a string", () => {
     "\n\t\r",
     "\u0000\u0007\u007f\u0085\u2028",
     "ünï ✓ 😀",
+    "lone \ud800 surrogate",
     "{[,]}",
     "*alias",
     "&anchor",
