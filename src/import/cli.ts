@@ -18,7 +18,7 @@ import {
   type ImportResult,
   noteText,
 } from "./types.ts";
-import { lookupUser } from "../config/users.ts";
+import { lookupGroup, lookupUser } from "../config/users.ts";
 import { MAX_INI_BYTES } from "./ini_files.ts";
 
 /** Usage text of the import mode. */
@@ -154,6 +154,7 @@ export async function convert(args: ImportArgs): Promise<ImportResult> {
       cpus: navigator.hardwareConcurrency || 1,
       envName: args.envName,
       userExists: (name) => lookupUser(name) !== null,
+      groupExists: (name) => lookupGroup(name) !== null,
       dir: dirOf(args.file),
     });
   }

@@ -23,6 +23,8 @@ export interface Pm2Options {
   readonly dir: string;
   /** Whether a user name exists here (a missing one gets a note); unchecked when absent. */
   readonly userExists?: (name: string) => boolean;
+  /** Whether a group name exists here; unchecked when absent. */
+  readonly groupExists?: (name: string) => boolean;
 }
 
 type App = Record<string, unknown>;
@@ -291,7 +293,15 @@ function convertApp(
     setField(block, "uid", uid, ...missing);
   }
   const gid = str(app, "gid", where);
-  if (gid !== undefined) setField(block, "gid", gid);
+  if (gid !== undefined) {
+    const missing: Note[] =
+      /^\d+$/.test(gid) || opts.groupExists === undefined || opts.groupExists(gid) ? [] : [{
+        path: p("gid"),
+        kind: "exact",
+        message: `group ${gid} does not exist on this machine; -t fails until it does`,
+      }];
+    setField(block, "gid", gid, ...missing);
+  }
 
   for (const key of Object.keys(app)) {
     if (HANDLED.has(key) || key.startsWith("env_")) continue;
@@ -315,6 +325,9 @@ function envOf(
     for (const [k, value] of Object.entries(v)) {
       if (value === null || typeof value === "object") {
         throw new ImportError(`${where}.${key}.${k}: must be a string, number or boolean`);
+      }
+      if (/[\r\n\0]/.test(String(value))) {
+        throw new ImportError(`${where}.${key}.${k}: a line break or NUL cannot be carried in env`);
       }
       out[k] = String(value);
     }

@@ -97,7 +97,13 @@ export function parseEnvironment(text: string, where: string): Map<string, strin
           `(quote values holding blanks or other characters: KEY="a b")`,
       );
     }
-    out.set(key, stripQuotes(value));
+    const v = stripQuotes(value);
+    if (/[\r\n\0]/.test(v)) {
+      throw new ImportError(
+        `${where}: environment: the value of ${key} holds a line break or NUL, which a Taskmaster env value cannot carry`,
+      );
+    }
+    out.set(key, v);
   }
   return out;
 }

@@ -39,7 +39,8 @@ export interface ProgramContext {
 
 /** Keys read here; anything else in a program section is dropped with a note. */
 const DROPPED: Record<string, string> = {
-  priority: "start order is not implied (Taskmaster starts programs in parallel)",
+  priority:
+    "no start order is implied (depends_on is not derived from it); programs start in parallel",
   serverurl: "children talk to taskmasterd through taskmasterctl, not an XML-RPC URL",
   stdout_capture_maxbytes: "no process communication events",
   stderr_capture_maxbytes: "no process communication events",

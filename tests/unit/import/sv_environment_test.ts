@@ -26,3 +26,12 @@ Deno.test("malformed pairs are errors naming the place", () => {
   // supervisord reads `A=$x` as A="$" (the x is taken for the separator): kept as it does.
   assert.deepEqual(env("A=$x"), { A: "$" });
 });
+
+Deno.test("a quoted value spanning lines is refused (env values cannot hold line breaks)", () => {
+  assert.throws(
+    () => parseEnvironment('A="x\ny"', "f.conf:2"),
+    /f\.conf:2: environment: the value of A/,
+  );
+  // Pairs on continuation lines are fine: the newline only separates them.
+  assert.deepEqual(env('A="1",\nB="2"'), { A: "1", B: "2" });
+});
