@@ -4,6 +4,7 @@
  * 1 bad input, a refused `-o`, or `--strict` with a dropped note; 2 usage. Loaded lazily by
  * src/cli.ts so the daemon never loads the importers.
  */
+import { folderOf } from "./paths.ts";
 import { importSupervisord } from "./supervisord.ts";
 import { importProcfile } from "./procfile.ts";
 import { importPm2 } from "./pm2.ts";
@@ -88,15 +89,6 @@ export function parseImportArgs(argv: readonly string[]): ImportArgs | { error: 
   return { ...args, file: positional[0]! } as ImportArgs;
 }
 
-function dirOf(file: string): string {
-  const abs = file.startsWith("/") ? file : `${Deno.cwd()}/${file}`;
-  const parts = abs.split("/").filter((p) => p !== "" && p !== ".");
-  parts.pop();
-  const out: string[] = [];
-  for (const p of parts) p === ".." ? out.pop() : out.push(p);
-  return "/" + out.join("/");
-}
-
 function readText(file: string): string {
   try {
     const info = Deno.statSync(file);
@@ -125,7 +117,7 @@ export async function convert(args: ImportArgs): Promise<ImportResult> {
       userExists: (name) => lookupUser(name) !== null,
     });
   } else if (args.kind === "procfile") {
-    draft = importProcfile(readText(args.file), args.file, dirOf(args.file));
+    draft = importProcfile(readText(args.file), args.file, folderOf(args.file));
   } else {
     if (/\.(?:c|m)?js$/i.test(args.file)) {
       throw new ImportError(
@@ -155,7 +147,7 @@ export async function convert(args: ImportArgs): Promise<ImportResult> {
       envName: args.envName,
       userExists: (name) => lookupUser(name) !== null,
       groupExists: (name) => lookupGroup(name) !== null,
-      dir: dirOf(args.file),
+      dir: folderOf(args.file),
     });
   }
   return { yaml: emitYaml(draft), notes: allNotes(draft) };

@@ -4,6 +4,7 @@
  * relative to its folder, each match in sorted order; a later section or key wins. Every option
  * remembers its file and line for `%(here)s` and for error positions.
  */
+import { folderOf } from "./paths.ts";
 import { parseIni } from "./ini_parse.ts";
 import { globSync } from "./glob.ts";
 import { expandFormat } from "./py_format.ts";
@@ -50,15 +51,6 @@ export function osIniHost(): IniHost {
     env: Deno.env.toObject(),
     hostname: Deno.hostname(),
   };
-}
-
-function dirname(path: string): string {
-  const i = path.lastIndexOf("/");
-  return i <= 0 ? "/" : path.slice(0, i);
-}
-
-function absolute(path: string): string {
-  return path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
 }
 
 function message(e: unknown): string {
@@ -122,7 +114,7 @@ export function readSupervisordFiles(
       throw new ImportError(located(file, include.line, "[include] section has no files= key"));
     }
     const where = `${files.file}:${files.line}`;
-    const base = dirname(absolute(file));
+    const base = folderOf(file);
     const expanded = expandFormat(
       files.value,
       {

@@ -3,6 +3,8 @@
  * `[supervisord]`, `[unix_http_server]` and `[inet_http_server]` sections become `taskmaster:`
  * keys, each `[program:x]` one or more programs (sv_program.ts), and every other section a note.
  */
+import { isLoopbackHost } from "../config/converters.ts";
+import { folderOf } from "./paths.ts";
 import {
   envExpansions,
   type IniHost,
@@ -35,14 +37,6 @@ const DAEMON_DROPPED: Record<string, string> = {
   silent: "the foreground daemon always mirrors its event log on stderr",
 };
 
-const LOOPBACK = /^(?:localhost|127\.\d+\.\d+\.\d+|::1|\[::1\])$/i;
-
-function dirOf(path: string): string {
-  const abs = path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
-  const i = abs.lastIndexOf("/");
-  return i <= 0 ? "/" : abs.slice(0, i);
-}
-
 /** Converts the supervisord config at `file`. Throws ImportError. */
 export function importSupervisord(file: string, host: SupervisordHost): Draft {
   const notes: Note[] = [];
@@ -66,7 +60,7 @@ export function importSupervisord(file: string, host: SupervisordHost): Draft {
     if (opt === undefined) return undefined;
     return expandFormat(
       opt.value,
-      [base, extra, { here: dirOf(opt.file) }],
+      [base, extra, { here: folderOf(opt.file) }],
       `${section.name}.${key}`,
       at(opt),
       usedEnv,
@@ -182,7 +176,7 @@ export function importSupervisord(file: string, host: SupervisordHost): Draft {
       );
     }
     const hostPart = (m[1] ?? "").replace(/^\[(.*)\]$/, "$1");
-    const local = LOOPBACK.test(hostPart);
+    const local = hostPart !== "" && isLoopbackHost(hostPart);
     const hostValue = local ? (hostPart === "localhost" ? "127.0.0.1" : hostPart) : "127.0.0.1";
     const n: Note[] = local ? [] : [{
       path: "inet_http_server.port",

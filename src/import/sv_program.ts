@@ -4,6 +4,7 @@
  * when every instance comes out the same the result is one program with `numprocs`, otherwise
  * one program per instance, named by its expanded `process_name`.
  */
+import { folderOf } from "./paths.ts";
 import type { Opt, Section } from "./ini_files.ts";
 import { expandFormat, type ExpansionLayer, type Expansions } from "./py_format.ts";
 import { parseEnvironment } from "./sv_environment.ts";
@@ -81,12 +82,6 @@ function where(opt: { file: string; line: number }): string {
   return `${opt.file}:${opt.line}`;
 }
 
-function dirname(path: string): string {
-  const abs = path.startsWith("/") ? path : `${Deno.cwd()}/${path}`;
-  const i = abs.lastIndexOf("/");
-  return i <= 0 ? "/" : abs.slice(0, i);
-}
-
 /** Converts `section` (named `program:NAME`). */
 export function convertProgram(section: Section, ctx: ProgramContext): Block[] {
   const source = section.name.slice("program:".length);
@@ -105,7 +100,7 @@ export function convertProgram(section: Section, ctx: ProgramContext): Block[] {
     if (opt === undefined) return undefined;
     return expandFormat(
       opt.value,
-      [...layersOf(names), { here: dirname(opt.file) }],
+      [...layersOf(names), { here: folderOf(opt.file) }],
       `${section.name}.${key}`,
       where(opt),
       ctx.usedEnv,
