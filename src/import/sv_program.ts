@@ -234,20 +234,21 @@ export function convertProgram(section: Section, ctx: ProgramContext): Block[] {
     block.notes.push(...notes);
     const fields = instances[0]!.fields;
     setField(block, "cmd", fields[0]![1], ...fields[0]![2]);
-    if (numprocs > 1 || processName !== undefined) {
-      const pn: Note[] = processName !== undefined || numprocs > 1
-        ? [{
-          path: path("process_name"),
-          kind: "approximate",
-          message: `instances are named ${block.name}:0…${block.name}:${
-            numprocs - 1
-          } (supervisord: ${instances.map((i) => i.name).slice(0, 2).join(", ")}${
-            numprocs > 2 ? ", …" : ""
-          }); $TASKMASTER_PROCESS_NUM counts from 0`,
-        }]
-        : [];
-      if (numprocs > 1) setField(block, "numprocs", numprocs, ...pn);
-      else block.notes.push(...pn);
+    const shown = instances.map((x) => x.name);
+    if (numprocs > 1) {
+      setField(block, "numprocs", numprocs, {
+        path: path("process_name"),
+        kind: "approximate",
+        message: `instances are named ${block.name}:0…${block.name}:${numprocs - 1} ` +
+          `(supervisord: ${shown.slice(0, 2).join(", ")}${numprocs > 2 ? ", …" : ""}); ` +
+          "$TASKMASTER_PROCESS_NUM counts from 0",
+      });
+    } else if (shown[0] !== source && processName !== undefined) {
+      block.notes.push({
+        path: path("process_name"),
+        kind: "approximate",
+        message: `the process is named ${block.name} (supervisord: ${shown[0]})`,
+      });
     }
     for (const [key, value, n] of fields.slice(1)) apply(block, key, value, n);
     blocks.push(block);
