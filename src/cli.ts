@@ -16,6 +16,7 @@ const USAGE = `usage: taskmasterd [-c FILE] [-d|--daemonize] [-t|--check] [--ver
                       /etc/taskmaster/taskmaster.yaml)
   -d, --daemonize     run in the background; returns once the control socket answers
   -t, --check         validate the configuration, print every error, and exit 0/1
+      --import KIND FILE  convert a supervisord|pm2|procfile config to YAML (see --import --help)
       --version       print the version and exit
   -h, --help          print this help and exit`;
 
@@ -56,6 +57,10 @@ export function parseDaemonArgs(argv: readonly string[]): DaemonArgs | { error: 
 
 /** Runs the daemon command line and resolves with the process exit code. */
 export async function runDaemonCli(argv: readonly string[]): Promise<number> {
+  if (argv.includes("--import")) {
+    // Import never starts a daemon; its modules (and json5) load only here (docs/cli.md).
+    return await (await import("./import/cli.ts")).runImportCli(argv);
+  }
   const parsed = parseDaemonArgs(argv);
   if ("error" in parsed) {
     writeErr(`taskmasterd: ${parsed.error}\n${USAGE}`);
