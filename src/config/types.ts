@@ -33,6 +33,52 @@ export interface Identity {
   readonly home: string;
 }
 
+/**
+ * What one readiness or health probe checks (docs/config.md "ready and health"). Strings may hold
+ * `{num}` / `{num+N}` placeholders, resolved per instance by the probe runner (src/checks/).
+ */
+export type CheckTarget =
+  /** Connect to `host:port` (host defaults to 127.0.0.1; `[::1]` written without brackets). */
+  | { readonly kind: "tcp"; readonly host: string; readonly port: string }
+  /** GET `url` without following redirects; ready when the status is in `status` (null: 200–399). */
+  | {
+    readonly kind: "http";
+    readonly url: string;
+    readonly status: readonly number[] | null;
+    readonly tlsverify: boolean;
+  }
+  /** Run `argv` as the program's user, env, umask and workingdir; exit 0 = pass. */
+  | { readonly kind: "exec"; readonly argv: readonly string[] }
+  /** A complete output line (stdout or stderr) of the current spawn matches `pattern` (ready only). */
+  | { readonly kind: "log"; readonly pattern: string };
+
+/** `ready:` of a program, resolved: seconds throughout. */
+export interface ReadySpec {
+  readonly check: CheckTarget;
+  readonly period: number;
+  readonly timeout: number;
+  readonly initialdelay: number;
+  /** Seconds after spawn; defaults to max(60, starttime). */
+  readonly deadline: number;
+}
+
+/** `health:` of a program, resolved: seconds throughout (never a `log` check). */
+export interface HealthSpec {
+  readonly check: Exclude<CheckTarget, { kind: "log" }>;
+  readonly period: number;
+  readonly timeout: number;
+  /** Consecutive failures that make the process unhealthy (>= 1). */
+  readonly failures: number;
+  readonly initialdelay: number;
+  readonly action: "restart" | "none";
+}
+
+/** One edge of `depends_on`: this program waits for every instance of `name`. */
+export interface Dependency {
+  readonly name: string;
+  readonly condition: "started" | "ready" | "completed";
+}
+
 /** One program, fully resolved. Structural equality of two specs is what reload compares. */
 export interface ProgramSpec {
   /** Program name, `[A-Za-z0-9][A-Za-z0-9_.-]*`, at most 64 characters, never `all`. */

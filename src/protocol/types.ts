@@ -13,6 +13,17 @@ export type ProcState =
   | "EXITED"
   | "FATAL";
 
+/** Health of a process with a `health:` check (`unknown` whenever it is not RUNNING). */
+export interface HealthStatus {
+  state: "unknown" | "healthy" | "unhealthy";
+  /** Consecutive failures so far. */
+  failures: number;
+  /** ISO-8601 UTC of the last completed check, or null. */
+  checkedAt: string | null;
+  /** Reason of the last failure (`HTTP 503`, `connect ECONNREFUSED …`), or "" after a pass. */
+  message: string;
+}
+
 /** One element of `status --json` and `GET /api/status`. */
 export interface ProcessStatus {
   /** `prog` when numprocs is 1, else `prog:N`. */
