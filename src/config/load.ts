@@ -14,6 +14,7 @@ import { type Ctx, type HostFacts, isNullNode, MERGE_BUDGET, readMap } from "./y
 import type { Config, LoadResult, ProgramSpec } from "./types.ts";
 import { MAX_CONFIG_BYTES, parseYamlSource } from "./parse_yaml.ts";
 import { dirOf, normalizeAbs } from "../protocol/socket_path.ts";
+import { stateFolderProblem } from "./statefile.ts";
 
 /** Overrides of host facts, for tests (defaults: the real daemon's uid, gid, env, host name). */
 export interface LoadOptions {
@@ -21,6 +22,11 @@ export interface LoadOptions {
   readonly gid?: number;
   readonly env?: (name: string) => string | undefined;
   readonly hostname?: string;
+  /**
+   * Checks the state file's folder (`taskmaster.statefile`); `loadConfig` checks the real one
+   * unless given this, `parseConfigText` checks nothing unless given this.
+   */
+  readonly folderProblem?: (dir: string) => string | null;
 }
 
 function safeHostname(): string {
@@ -39,6 +45,7 @@ function hostFacts(absPath: string, opts: LoadOptions): HostFacts {
     gid: opts.gid ?? Deno.gid() ?? 0,
     env: opts.env ?? ((name) => Deno.env.get(name)),
     hostname: opts.hostname ?? safeHostname(),
+    ...(opts.folderProblem === undefined ? {} : { folderProblem: opts.folderProblem }),
   };
 }
 
@@ -143,7 +150,9 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     errors.file(describeReadError(e));
     return failed(errors);
   }
-  const result = parseConfigText(text, file, absPath, opts);
+  const folderProblem = opts.folderProblem ??
+    ((dir: string) => stateFolderProblem(dir, Deno.uid() ?? 0, processGroups()));
+  const result = parseConfigText(text, file, absPath, { ...opts, folderProblem });
   return result.ok ? refuseExposedSecrets(result.config, mode) : result;
 }
 
@@ -169,4 +178,17 @@ function describeReadError(e: unknown): string {
   if (e instanceof Deno.errors.PermissionDenied) return "cannot read config: permission denied";
   if (e instanceof TypeError) return "cannot read config: not valid UTF-8";
   return `cannot read config: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+/** The daemon's gid and supplementary groups (for the state folder's mode check). */
+function processGroups(): number[] {
+  const gids = [Deno.gid() ?? -1];
+  try {
+    const status = Deno.readTextFileSync("/proc/self/status");
+    const line = status.split("\n").find((l) => l.startsWith("Groups:"));
+    for (const g of line?.slice(7).trim().split(/\s+/) ?? []) if (g !== "") gids.push(Number(g));
+  } catch {
+    // No /proc: the primary group alone decides.
+  }
+  return gids;
 }

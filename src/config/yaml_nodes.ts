@@ -22,6 +22,8 @@ export interface HostFacts {
   readonly env: (name: string) => string | undefined;
   /** Host name for the default `smtp.from`. */
   readonly hostname: string;
+  /** Why a folder cannot hold the state file, or null; absent = not checked (pure parsing). */
+  readonly folderProblem?: (dir: string) => string | null;
 }
 
 /** Validation context shared by the readers of one document. */

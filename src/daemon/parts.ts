@@ -19,6 +19,8 @@ import { WebListener } from "../web/listener.ts";
 import { installCrashGuards } from "../crash_guards.ts";
 import { DaemonApi } from "./api.ts";
 import { DaemonShutdown } from "./shutdown.ts";
+import { StateStore } from "../state/store.ts";
+import { systemClock } from "../clock.ts";
 
 /** Everything a running daemon is made of. */
 export interface DaemonParts {
@@ -33,6 +35,8 @@ export interface DaemonParts {
   readonly alerter: Alerter;
   readonly web: WebListener;
   readonly supervisor: Supervisor;
+  /** Operator intent and its state file (docs/state.md). */
+  readonly state: StateStore;
   /** The facade the control socket and the web page serve. */
   readonly api: DaemonApi;
   readonly shutdown: DaemonShutdown;
@@ -51,6 +55,7 @@ export function buildParts(config: Config, foreground: boolean): DaemonParts {
   const removeGuards = installCrashGuards(hub);
   const alerter = new Alerter(hub, { spec: () => alertSettings(current.value) });
   const web = new WebListener(hub);
+  const state = new StateStore({ path: config.daemon.statefile, hub, clock: systemClock });
   const supervisor = new Supervisor({
     config,
     hub,
@@ -58,8 +63,9 @@ export function buildParts(config: Config, foreground: boolean): DaemonParts {
     loadConfig: () => loadConfig(config.file),
     pidsPath: pidsFilePath(config),
     current,
+    state,
   });
-  const api = new DaemonApi({ supervisor, web, alerter });
+  const api = new DaemonApi({ supervisor, web, alerter, state });
   const shutdown = new DaemonShutdown(hub, supervisor);
   const parts = {
     initial: config,
@@ -71,6 +77,7 @@ export function buildParts(config: Config, foreground: boolean): DaemonParts {
     alerter,
     web,
     supervisor,
+    state,
     api,
     shutdown,
   };
@@ -142,4 +149,10 @@ function followConfig(parts: DaemonParts): void {
     });
   });
   current.subscribe((next) => void web.apply(api, next.daemon.http));
+  current.subscribe((next) => {
+    if (next.daemon.statefile === parts.state.path) return;
+    hub.emit("WARN", "reload", null, {
+      note: `statefile change to ${next.daemon.statefile ?? "false"} applies at the next start`,
+    });
+  });
 }

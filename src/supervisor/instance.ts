@@ -13,6 +13,9 @@ import { type ChildHandle, needsContinue, type Spawner } from "../process/spawne
 import { type Effect, type MachineEvent, transition } from "./machine.ts";
 import { initialRecord, LIVE_STATES, type ProcRecord } from "./states.ts";
 
+/** A process's status as the instance knows it: the operator's intent lives in the state store. */
+export type InstanceStatus = Omit<ProcessStatus, "desired" | "held">;
+
 /** Collaborators of an instance. */
 export interface InstanceOptions {
   readonly spec: ProgramSpec;
@@ -124,8 +127,8 @@ export class Instance {
     }
   }
 
-  /** The `status --json` element of this instance. */
-  status(): ProcessStatus {
+  /** The `status --json` element of this instance, but for the intent the supervisor adds. */
+  status(): InstanceStatus {
     const r = this.#record;
     const clock = this.#options.clock;
     return {

@@ -43,6 +43,8 @@ Deno.test("status rendering: uptime for RUNNING, exit or signal otherwise, color
     since: "2024-01-01T00:00:00.000Z",
     restarts: 0,
     description: "",
+    desired: "started" as const,
+    held: false,
   };
   const now = Date.parse("2024-01-01T01:02:03.000Z");
   const list = [
