@@ -1,10 +1,12 @@
-import { assertEquals, assertMatch } from "../control/asserts.ts";
+import { assert, assertEquals, assertMatch } from "../control/asserts.ts";
 import { splitWords } from "../../../ctl/words.ts";
 import { formatUptime, makePaint, renderReload, renderStatus } from "../../../ctl/render.ts";
 import { scanGlobals } from "../../../ctl/run.ts";
 import { namesFrom } from "../../../ctl/commands.ts";
 import { exitCodeFor } from "../../../ctl/errors.ts";
 import { ERROR_CODES } from "../../../src/protocol/errors.ts";
+import { NAME_COMMANDS_LIST, SHELL_COMMAND_LIST } from "../../../ctl/command_names.ts";
+import { completionScript } from "../../../ctl/completion.ts";
 
 Deno.test("splitWords handles quotes and backslashes like a shell", () => {
   assertEquals(splitWords("  start  web   worker "), ["start", "web", "worker"]);
@@ -77,4 +79,32 @@ Deno.test("every protocol error code maps to exit 1 or 2; completion names inclu
     "w:0",
     "w:1",
   ]);
+});
+
+Deno.test("reset is a shell command whose arguments complete as process names", () => {
+  assert(SHELL_COMMAND_LIST.includes("reset"));
+  assert(NAME_COMMANDS_LIST.includes("reset"));
+  for (const shell of ["bash", "zsh"] as const) {
+    const script = completionScript(shell);
+    assertMatch(script, /status start stop restart reset reload/);
+    assertMatch(script, /\|reset\|/);
+  }
+});
+
+Deno.test("human status marks held processes with held started / held stopped", () => {
+  const base = {
+    program: "p",
+    index: 0,
+    pid: null,
+    exitCode: 0,
+    signal: null,
+    since: "2024-01-01T00:00:00.000Z",
+    restarts: 0,
+    description: "",
+  };
+  const text = renderStatus([
+    { ...base, name: "a", state: "STOPPED", desired: "stopped", held: true },
+    { ...base, name: "b", state: "STOPPED", desired: "stopped", held: false },
+  ], makePaint(false));
+  assertEquals(text, "a  STOPPED   held stopped, exit status 0\nb  STOPPED   exit status 0\n");
 });
