@@ -217,4 +217,7 @@ Deno.test("page actions are recorded as the web page's (docs/state.md)", async (
   await handler(post("/api/start/all"));
   await handler(post("/api/restart/web"));
   assertEquals(api.actors, ["stop:web", "start:web", "restart:web"]);
+  await handler(post("/api/stop/worker"));
+  const page = await (await handler(req("/"))).text();
+  assertMatch(page, /data-label="Description" class="c-desc">held stopped/);
 });
