@@ -14,13 +14,13 @@ import { daemonConfig } from "./lib/daemon_util.ts";
 
 const PROGRAMS = Array.from({ length: 8 }, (_, i) => `p${i}`);
 /**
- * Programs whose start fails at once (no such file, no retry → FATAL): the intent is recorded
- * all the same, commands stay cheap, and no child outlives a killed daemon.
+ * Programs whose start fails before any fork (missing workingdir, no retry → FATAL): the intent
+ * is recorded all the same, commands stay cheap, and no child outlives a killed daemon.
  */
 const W1_CONFIG = daemonConfig(
   PROGRAMS.map((p) =>
-    `  ${p}:\n    cmd: /nonexistent/taskmaster-w1\n    autostart: false\n` +
-    `    startretries: 0\n    starttime: 0\n    stoptime: 1\n`
+    `  ${p}:\n    cmd: /bin/true\n    workingdir: /nonexistent/taskmaster-w1\n` +
+    `    autostart: false\n    startretries: 0\n    starttime: 0\n    stoptime: 1\n`
   ).join(""),
 );
 const COMMANDS = 1000;
