@@ -29,6 +29,7 @@ import { Instance } from "./instance.ts";
 import { Program } from "./program.ts";
 import { restartOne, startOne, stopOne } from "./actions.ts";
 import { applyDiff, type ReloadHost } from "./reload.ts";
+import { resetIntent, withUnsaved } from "./intent.ts";
 
 /** The supervisor's own daemon facts; the web listener and the alerter own the others. */
 export type SupervisorInfo = Omit<
@@ -154,22 +155,7 @@ export class Supervisor implements SupervisorCore {
   }
 
   reset(names: readonly string[]): ActionResult[] {
-    const resolved = this.#resolveAll(names);
-    const targets = resolved.flatMap(([, instances]) => instances ?? []);
-    const { removed, error } = this.#state.reset(targets.map((i) => i.name));
-    const results = resolved.flatMap(([label, instances]): ActionResult[] =>
-      instances === null
-        ? [{ name: label, ok: false, state: null, message: "no such process" }]
-        : instances.map((i) => ({
-          name: i.name,
-          ok: true,
-          state: i.record.state,
-          message: removed.includes(i.name)
-            ? `override removed (desired ${this.#state.desired(i.name, i.spec.autostart)})`
-            : "no override",
-        }))
-    );
-    return error === null ? results : withUnsaved(results, error);
+    return resetIntent(this.#state, this.#resolveAll(names));
   }
 
   signal(signal: string, names: readonly string[]): ActionResult[] {
@@ -415,11 +401,4 @@ export class Supervisor implements SupervisorCore {
       },
     };
   }
-}
-
-/** Appends the state file's write failure to each result that addressed a process. */
-function withUnsaved(results: ActionResult[], reason: string): ActionResult[] {
-  return results.map((r) =>
-    r.state === null ? r : { ...r, message: `${r.message}; not saved: ${reason}` }
-  );
 }
