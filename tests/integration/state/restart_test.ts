@@ -144,3 +144,28 @@ Deno.test("taskmasterd -t refuses a statefile whose folder is missing", async ()
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("reload keeps a held-stopped program stopped and drops overrides of removed ones", async () => {
+  const daemon = await startDaemon(CONFIG);
+  try {
+    await daemon.waitLine(/ running .*web|web.* running/);
+    assert((await daemon.call("stop", { names: ["web"] })).ok);
+    assert((await daemon.call("start", { names: ["idle"] })).ok);
+    // web changes shape (env), idle is removed.
+    await daemon.writeConfig(`
+programs:
+  web:
+    cmd: ${FIXTURES_BIN}/forever
+    starttime: 0
+    stoptime: 2
+    env: { CHANGED: "1" }
+`);
+    const reload = await daemon.call("reload", {});
+    assert(reload.ok, JSON.stringify(reload));
+    assertEquals(await status(daemon), { web: ["STOPPED", "stopped", true] });
+    const file = JSON.parse(await Deno.readTextFile(`${daemon.dir}/taskmasterd.state.json`));
+    assertEquals(Object.keys(file.processes), ["web"]);
+  } finally {
+    await daemon.stop();
+  }
+});
