@@ -1,8 +1,9 @@
 /**
  * Builds the daemon's parts, each owning its state: the current-config holder, event hub, event
- * log, file registry, alerter, web listener, supervisor, and the facade over them. Nothing is
- * bound late: each part gets the real objects it uses, and the config holder hands every applied
- * config to the event log, the socket note and the web listener, in that order.
+ * log, file registry, alerter, web listener, state store, supervisor, and the facade over them.
+ * Nothing is bound late: each part gets the real objects it uses, and the config holder hands
+ * every applied config to the event log, the socket note, the web listener and the statefile
+ * note, in that order.
  */
 import type { Config, ProgramSpec } from "../config/types.ts";
 import { CurrentConfig } from "../config/current.ts";
