@@ -57,6 +57,12 @@ export async function cmdAction(
   printActions(s, results, json);
 }
 
+/** `reset NAME…`: removes operator overrides (docs/state.md); changes no process state. */
+export async function cmdReset(s: Session, names: string[], json: boolean) {
+  const results = await (await s.client()).call("reset", { names });
+  printActions(s, results, json);
+}
+
 /** `signal SIG NAME…`. */
 export async function cmdSignal(s: Session, signal: string, names: string[], json: boolean) {
   const results = await (await s.client()).call("signal", { signal, names });

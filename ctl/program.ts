@@ -57,6 +57,9 @@ Exit codes: 0 ok, 1 command failed, 2 usage error, 3 daemon not reachable.`,
         c.cmdAction(session(), verb, names, json(cmd))
       );
   }
+  program.command("reset").argument("<names...>")
+    .description("forget the operator's start/stop intent (no process changes state)")
+    .action((names: string[], _o, cmd: Command) => c.cmdReset(session(), names, json(cmd)));
   program.command("reload").option("--dry-run", "only print the plan")
     .description("re-read the config and apply it")
     .action((o: { dryRun?: boolean }, cmd: Command) =>

@@ -70,6 +70,8 @@ export function renderStatus(list: ProcessStatus[], paint: Paint, now = Date.now
 
 function detail(p: ProcessStatus, now: number): string {
   const parts: string[] = [];
+  // Held processes say which way (docs/cli.md "status"); older daemons send no `held`.
+  if (p.held === true) parts.push(`held ${p.desired}`);
   if (p.pid !== null) parts.push(`pid ${p.pid}`);
   if (p.state === "RUNNING") {
     parts.push(`uptime ${formatUptime((now - Date.parse(p.since)) / 1000)}`);
@@ -121,6 +123,17 @@ export function renderInfo(info: DaemonInfo, paint: Paint): string {
       "alerts",
       `${info.alerts.sent} sent, ${info.alerts.failed} failed, ${info.alerts.dropped} dropped`,
     ],
+    ["state file", stateLine(info, paint)],
   ];
   return rows.map(([k, v]) => `${(k + ":").padEnd(13)}${v}`).join("\n") + "\n";
+}
+
+/** `PATH (N overrides)`, `off (N overrides in memory)`, plus the last error in red. */
+function stateLine(info: DaemonInfo, paint: Paint): string {
+  if (info.stateFile === undefined) return "unknown (older daemon)";
+  const count = `${info.overrides} override${info.overrides === 1 ? "" : "s"}`;
+  const where = info.stateFile === null
+    ? `off (${count} in memory)`
+    : `${info.stateFile} (${count})`;
+  return info.stateError === null ? where : `${where}, ${paint.red(`error: ${info.stateError}`)}`;
 }

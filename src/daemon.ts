@@ -27,6 +27,8 @@ type Control = { close(): Promise<void> };
 export async function runDaemon(config: Config, options: DaemonOptions): Promise<number> {
   if (!await socketIsFree(config.daemon.socket)) return 1;
   const parts = buildParts(config, options.foreground);
+  // Before the socket serves: an operator command must not race the restored intent.
+  parts.supervisor.restoreIntent();
   const control = await startServing(parts);
   if (control === null) return 1;
   await announceStart(parts);

@@ -19,6 +19,7 @@ export const DAEMON_KEYS = [
   "logmaxbytes",
   "logbackups",
   "alerts",
+  "statefile",
 ] as const;
 
 /** Keys of one program. */
@@ -127,3 +128,6 @@ export const ALERT_KEYS: readonly string[] = [
 
 /** Most rotated backups kept per file (a typo like 1000000 would be a disk hazard). */
 export const MAX_LOGBACKUPS = 1000;
+
+/** Default `taskmaster.statefile`, beside the config (docs/state.md). */
+export const DEFAULT_STATEFILE = "taskmasterd.state.json";

@@ -15,6 +15,7 @@ import type { Config, LoadResult, ProgramSpec } from "./types.ts";
 import { MAX_CONFIG_BYTES, parseYamlSource } from "./parse_yaml.ts";
 import { denoEnvFileFs, type EnvFileFs } from "./env_file_read.ts";
 import { dirOf, normalizeAbs } from "../protocol/socket_path.ts";
+import { stateFolderProblem } from "./statefile.ts";
 
 /** Overrides of host facts, for tests (defaults: the real daemon's uid, gid, env, host name). */
 export interface LoadOptions {
@@ -24,6 +25,11 @@ export interface LoadOptions {
   readonly hostname?: string;
   /** File access for `env_file` (default: the real file system). */
   readonly envFileFs?: EnvFileFs;
+  /**
+   * Checks the state file's folder (`taskmaster.statefile`); `loadConfig` checks the real one
+   * unless given this, `parseConfigText` checks nothing unless given this.
+   */
+  readonly folderProblem?: (dir: string) => string | null;
 }
 
 function safeHostname(): string {
@@ -43,6 +49,7 @@ function hostFacts(absPath: string, opts: LoadOptions): HostFacts {
     env: opts.env ?? ((name) => Deno.env.get(name)),
     hostname: opts.hostname ?? safeHostname(),
     envFileFs: opts.envFileFs ?? denoEnvFileFs,
+    ...(opts.folderProblem === undefined ? {} : { folderProblem: opts.folderProblem }),
   };
 }
 
@@ -147,7 +154,9 @@ export async function loadConfig(file: string, opts: LoadOptions = {}): Promise<
     errors.file(describeReadError(e));
     return failed(errors);
   }
-  const result = parseConfigText(text, file, absPath, opts);
+  const folderProblem = opts.folderProblem ??
+    ((dir: string) => stateFolderProblem(dir, Deno.uid() ?? 0, processGroups()));
+  const result = parseConfigText(text, file, absPath, { ...opts, folderProblem });
   return result.ok ? refuseExposedSecrets(result.config, mode) : result;
 }
 
@@ -173,4 +182,17 @@ function describeReadError(e: unknown): string {
   if (e instanceof Deno.errors.PermissionDenied) return "cannot read config: permission denied";
   if (e instanceof TypeError) return "cannot read config: not valid UTF-8";
   return `cannot read config: ${e instanceof Error ? e.message : String(e)}`;
+}
+
+/** The daemon's gid and supplementary groups (for the state folder's mode check). */
+function processGroups(): number[] {
+  const gids = [Deno.gid() ?? -1];
+  try {
+    const status = Deno.readTextFileSync("/proc/self/status");
+    const line = status.split("\n").find((l) => l.startsWith("Groups:"));
+    for (const g of line?.slice(7).trim().split(/\s+/) ?? []) if (g !== "") gids.push(Number(g));
+  } catch {
+    // No /proc: the primary group alone decides.
+  }
+  return gids;
 }

@@ -177,6 +177,8 @@ export interface DaemonSpec {
   readonly secretEnv: readonly string[];
   /** Key paths of secrets written inline (`taskmaster.smtp.password`): the file must be 0600. */
   readonly literalSecrets: readonly string[];
+  /** Absolute state file path, or null (`statefile: false`: intent in memory only). */
+  readonly statefile: string | null;
 }
 
 /** A whole resolved configuration. */

@@ -29,6 +29,7 @@ import type { GlobalIdentity } from "./validate_program.ts";
 import { type Ctx, deref, type Entry, got, isNullNode, offsetOf, readMap } from "./yaml_nodes.ts";
 import type { AlertsSpec, DaemonSpec, HttpSpec, SmtpSpec } from "./types.ts";
 import { readBool, readInt, readSeconds, readString } from "./entry_readers.ts";
+import { readStatefile } from "./statefile.ts";
 
 /** `taskmaster:` resolved, plus the identity programs inherit. */
 export interface DaemonSection {
@@ -207,6 +208,7 @@ export function readDaemonSection(
     alerts: readAlerts(ctx, m.get("alerts")),
     secretEnv: [...secrets.env].sort(),
     literalSecrets: secrets.literal,
+    statefile: readStatefile(ctx, m.get("statefile")),
   };
   const global: GlobalIdentity = {
     user: uidE ? readUser(ctx, uidE) ?? null : null,

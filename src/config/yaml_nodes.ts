@@ -25,6 +25,8 @@ export interface HostFacts {
   readonly hostname: string;
   /** File access for `env_file` (read at load). */
   readonly envFileFs: EnvFileFs;
+  /** Why a folder cannot hold the state file, or null; absent = not checked (pure parsing). */
+  readonly folderProblem?: (dir: string) => string | null;
 }
 
 /** Validation context shared by the readers of one document. */

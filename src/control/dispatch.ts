@@ -17,6 +17,9 @@ import {
   optStringArray,
 } from "./request_body.ts";
 
+/** Control-API actions are recorded as the controller's (docs/state.md "File format"). */
+const BY_CTL = { by: "ctl" } as const;
+
 /** Largest `lines` a tail request may ask for (the tail itself is capped at 64 KiB anyway). */
 export const MAX_TAIL_LINES = 100_000;
 
@@ -32,11 +35,13 @@ export async function dispatchCommand(
     case "status":
       return api.status(optStringArray(body, "names") ?? []);
     case "start":
-      return await api.start(needNames(body));
+      return await api.start(needNames(body), BY_CTL);
     case "stop":
-      return await api.stop(needNames(body));
+      return await api.stop(needNames(body), BY_CTL);
     case "restart":
-      return await api.restart(needNames(body));
+      return await api.restart(needNames(body), BY_CTL);
+    case "reset":
+      return api.reset(needNames(body));
     case "signal":
       return api.signal(needString(body, "signal"), needNames(body));
     case "reload":

@@ -1,6 +1,6 @@
 /**
  * The daemon's `SupervisorApi`: process commands go to the supervisor; `info` is put together
- * from the parts that own each fact (supervisor, web listener, alerter); `alertTest` goes to the
+ * from the parts that own each fact (supervisor, web listener, alerter, state store); `alertTest` goes to the
  * alerter. Holds no state of its own.
  */
 import type { EventHub } from "../events.ts";
@@ -12,7 +12,8 @@ import type {
   ReloadResult,
   StreamName,
 } from "../protocol/types.ts";
-import type { SupervisorApi } from "../supervisor/api.ts";
+import type { ActionOptions, SupervisorApi } from "../supervisor/api.ts";
+import type { StateInfo } from "../state/store.ts";
 import type { SupervisorCore } from "../supervisor/supervisor.ts";
 import type { HttpStatus } from "../web/listener.ts";
 
@@ -27,11 +28,17 @@ export interface AlertPart {
   test(): Promise<string>;
 }
 
+/** What the facade needs of the state store. */
+export interface StatePart {
+  info(): StateInfo;
+}
+
 /** The parts behind the facade. */
 export interface DaemonApiParts {
   readonly supervisor: SupervisorCore;
   readonly web: HttpPart;
   readonly alerter: AlertPart;
+  readonly state: StatePart;
 }
 
 /** The facade the control socket and the web page serve. */
@@ -40,11 +47,13 @@ export class DaemonApi implements SupervisorApi {
   #supervisor: SupervisorCore;
   #web: HttpPart;
   #alerter: AlertPart;
+  #state: StatePart;
 
   constructor(parts: DaemonApiParts) {
     this.#supervisor = parts.supervisor;
     this.#web = parts.web;
     this.#alerter = parts.alerter;
+    this.#state = parts.state;
     this.events = parts.supervisor.events;
   }
 
@@ -52,16 +61,20 @@ export class DaemonApi implements SupervisorApi {
     return this.#supervisor.status(names);
   }
 
-  start(names: readonly string[]): Promise<ActionResult[]> {
-    return this.#supervisor.start(names);
+  start(names: readonly string[], options?: ActionOptions): Promise<ActionResult[]> {
+    return this.#supervisor.start(names, options);
   }
 
-  stop(names: readonly string[]): Promise<ActionResult[]> {
-    return this.#supervisor.stop(names);
+  stop(names: readonly string[], options?: ActionOptions): Promise<ActionResult[]> {
+    return this.#supervisor.stop(names, options);
   }
 
-  restart(names: readonly string[]): Promise<ActionResult[]> {
-    return this.#supervisor.restart(names);
+  restart(names: readonly string[], options?: ActionOptions): Promise<ActionResult[]> {
+    return this.#supervisor.restart(names, options);
+  }
+
+  reset(names: readonly string[]): ActionResult[] {
+    return this.#supervisor.reset(names);
   }
 
   signal(signal: string, names: readonly string[]): ActionResult[] {
@@ -96,6 +109,7 @@ export class DaemonApi implements SupervisorApi {
   info(): DaemonInfo {
     const own = this.#supervisor.info();
     const http = this.#web.status();
+    const state = this.#state.info();
     return {
       version: own.version,
       apiVersion: own.apiVersion,
@@ -108,6 +122,9 @@ export class DaemonApi implements SupervisorApi {
       httpError: http.httpError,
       logLossBytes: own.logLossBytes,
       alerts: { ...this.#alerter.stats },
+      stateFile: state.stateFile,
+      stateError: state.stateError,
+      overrides: state.overrides,
     };
   }
 

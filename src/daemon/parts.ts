@@ -1,8 +1,9 @@
 /**
  * Builds the daemon's parts, each owning its state: the current-config holder, event hub, event
- * log, file registry, alerter, web listener, supervisor, and the facade over them. Nothing is
- * bound late: each part gets the real objects it uses, and the config holder hands every applied
- * config to the event log, the socket note and the web listener, in that order.
+ * log, file registry, alerter, web listener, state store, supervisor, and the facade over them.
+ * Nothing is bound late: each part gets the real objects it uses, and the config holder hands
+ * every applied config to the event log, the socket note, the web listener and the statefile
+ * note, in that order.
  */
 import type { Config, ProgramSpec } from "../config/types.ts";
 import { CurrentConfig } from "../config/current.ts";
@@ -19,6 +20,8 @@ import { WebListener } from "../web/listener.ts";
 import { installCrashGuards } from "../crash_guards.ts";
 import { DaemonApi } from "./api.ts";
 import { DaemonShutdown } from "./shutdown.ts";
+import { StateStore } from "../state/store.ts";
+import { systemClock } from "../clock.ts";
 
 /** Everything a running daemon is made of. */
 export interface DaemonParts {
@@ -33,6 +36,8 @@ export interface DaemonParts {
   readonly alerter: Alerter;
   readonly web: WebListener;
   readonly supervisor: Supervisor;
+  /** Operator intent and its state file (docs/state.md). */
+  readonly state: StateStore;
   /** The facade the control socket and the web page serve. */
   readonly api: DaemonApi;
   readonly shutdown: DaemonShutdown;
@@ -51,6 +56,7 @@ export function buildParts(config: Config, foreground: boolean): DaemonParts {
   const removeGuards = installCrashGuards(hub);
   const alerter = new Alerter(hub, { spec: () => alertSettings(current.value) });
   const web = new WebListener(hub);
+  const state = new StateStore({ path: config.daemon.statefile, hub, clock: systemClock });
   const supervisor = new Supervisor({
     config,
     hub,
@@ -60,8 +66,9 @@ export function buildParts(config: Config, foreground: boolean): DaemonParts {
     current,
     // The shutdown is built next; a critical program can only end after the daemon started.
     onCritical: (decision) => shutdown.request("critical", decision.exitCode),
+    state,
   });
-  const api = new DaemonApi({ supervisor, web, alerter });
+  const api = new DaemonApi({ supervisor, web, alerter, state });
   const shutdown = new DaemonShutdown(hub, supervisor);
   const parts = {
     initial: config,
@@ -73,6 +80,7 @@ export function buildParts(config: Config, foreground: boolean): DaemonParts {
     alerter,
     web,
     supervisor,
+    state,
     api,
     shutdown,
   };
@@ -144,4 +152,10 @@ function followConfig(parts: DaemonParts): void {
     });
   });
   current.subscribe((next) => void web.apply(api, next.daemon.http));
+  current.subscribe((next) => {
+    if (next.daemon.statefile === parts.state.path) return;
+    hub.emit("WARN", "reload", null, {
+      note: `statefile change to ${next.daemon.statefile ?? "false"} applies at the next start`,
+    });
+  });
 }

@@ -32,6 +32,7 @@ export interface CommandTable {
   log: { req: { lines?: number }; res: LogEvent[] };
   stdin: { req: { name: string; data: string }; res: { bytes: number } };
   alertTest: { req: Record<string, never>; res: { message: string } };
+  reset: { req: { names: string[] }; res: ActionResult[] };
 }
 
 /** A command name. */
@@ -53,6 +54,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "log",
   "stdin",
   "alertTest",
+  "reset",
 ];
 
 /** True when `name` is a known command (own key check: `__proto__` is not a command). */

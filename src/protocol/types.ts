@@ -43,7 +43,14 @@ export interface ProcessStatus {
   restarts: number;
   /** Free text: reason of FATAL, pending crash-loop delay, uptime hint… */
   description: string;
+  /** The operator's override if any, else `autostart` (docs/state.md). */
+  desired: DesiredState;
+  /** True when an operator override exists (`reset` removes it). */
+  held: boolean;
 }
+
+/** What the operator wants of a process (docs/state.md). */
+export type DesiredState = "started" | "stopped";
 
 /** Per-process outcome of start/stop/restart/signal. */
 export interface ActionResult {
@@ -82,6 +89,12 @@ export interface DaemonInfo {
   logLossBytes: number;
   /** Alert mails: sent, failed, dropped. */
   alerts: { sent: number; failed: number; dropped: number };
+  /** State file path, or null with `statefile: false` (docs/state.md). */
+  stateFile: string | null;
+  /** Why the last state-file read or write failed; null since the last good write. */
+  stateError: string | null;
+  /** Number of operator overrides in force. */
+  overrides: number;
 }
 
 /** Event log levels, in increasing severity. */
@@ -107,7 +120,9 @@ export type EventName =
   | "orphan-stopped"
   | "daemon-start"
   | "daemon-stop"
-  | "critical-exit";
+  | "critical-exit"
+  | "state-restored"
+  | "state-error";
 
 /** One event of the daemon event log. */
 export interface LogEvent {

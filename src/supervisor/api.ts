@@ -12,6 +12,17 @@ import type {
 } from "../protocol/types.ts";
 import type { EventHub } from "../events.ts";
 
+/** Who asked for an operator action: the control API (taskmasterctl, scripts) or the web page. */
+export type Actor = "ctl" | "web";
+
+/**
+ * Options of `start`, `stop` and `restart`. `by` is recorded with the operator's override in the
+ * state file (docs/state.md); absent means `ctl`.
+ */
+export interface ActionOptions {
+  readonly by?: Actor;
+}
+
 /**
  * What the control API and web page may ask of the supervisor. In the daemon the facade is
  * `daemon/api.ts`: the supervisor answers the process commands, `info` is put together from the
@@ -23,12 +34,17 @@ export interface SupervisorApi {
    * Throws `ProtocolError("BAD_NAME")` naming every unknown name.
    */
   status(names: readonly string[]): ProcessStatus[];
-  /** Starts each named process and waits for RUNNING or failure; unknown names get ok:false. */
-  start(names: readonly string[]): Promise<ActionResult[]>;
-  /** Stops each named process and waits for a stopped state. */
-  stop(names: readonly string[]): Promise<ActionResult[]>;
-  /** Stop then start, per process. */
-  restart(names: readonly string[]): Promise<ActionResult[]>;
+  /**
+   * Starts each named process and waits for RUNNING or failure; unknown names get ok:false.
+   * Records the operator's intent (started) before acting.
+   */
+  start(names: readonly string[], options?: ActionOptions): Promise<ActionResult[]>;
+  /** Stops each named process and waits for a stopped state; records the intent (stopped). */
+  stop(names: readonly string[], options?: ActionOptions): Promise<ActionResult[]>;
+  /** Stop then start, per process; records the intent (started). */
+  restart(names: readonly string[], options?: ActionOptions): Promise<ActionResult[]>;
+  /** Removes the operator's overrides of the named processes; no process changes state. */
+  reset(names: readonly string[]): ActionResult[];
   /** Sends `signal` (name, with or without SIG) to each named live process's group. */
   signal(signal: string, names: readonly string[]): ActionResult[];
   /** Re-reads the config and applies it (or only plans it). Throws RELOAD_FAILED. */

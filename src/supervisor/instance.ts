@@ -23,6 +23,9 @@ export interface CriticalHooks {
   triggered(instance: Instance, decision: CriticalDecision): void;
 }
 
+/** A process's status as the instance knows it: the operator's intent lives in the state store. */
+export type InstanceStatus = Omit<ProcessStatus, "desired" | "held">;
+
 /** Collaborators of an instance. */
 export interface InstanceOptions {
   readonly spec: ProgramSpec;
@@ -140,8 +143,8 @@ export class Instance {
     }
   }
 
-  /** The `status --json` element of this instance. */
-  status(): ProcessStatus {
+  /** The `status --json` element of this instance, but for the intent the supervisor adds. */
+  status(): InstanceStatus {
     const r = this.#record;
     const clock = this.#options.clock;
     return {

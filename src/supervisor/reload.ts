@@ -17,8 +17,10 @@ export interface ReloadHost {
   makeProgram(spec: ProgramSpec): Program;
   /** Stops one instance by `reload` and waits for a stopped state. */
   stop(instance: Instance): Promise<unknown>;
-  /** Dispatches START (no wait: STARTING is reached synchronously). */
+  /** Dispatches START (no wait: STARTING is reached synchronously); never for a held-stopped one. */
   start(instance: Instance): void;
+  /** True when the instance's desired state is started (operator override, else autostart). */
+  wants(instance: Instance): boolean;
   /** Gives an instance a fresh output for `spec` (closing the old one). */
   renewOutput(instance: Instance, spec: ProgramSpec): Promise<void>;
   /** Releases a dropped instance's resources. */
@@ -59,7 +61,7 @@ export async function applyDiff(
   }
   host.setPrograms(table);
   for (const program of added) {
-    if (program.spec.autostart) program.instances.forEach((i) => host.start(i));
+    program.instances.filter((i) => host.wants(i)).forEach((i) => host.start(i));
   }
 }
 
@@ -73,7 +75,7 @@ async function stopAndDrop(host: ReloadHost, instances: readonly Instance[]): Pr
 /** Policy fields and numprocs: applied live; only the difference starts or stops. */
 async function live(host: ReloadHost, program: Program, spec: ProgramSpec): Promise<void> {
   const { added, removed } = program.setSpec(spec);
-  if (spec.autostart) added.forEach((i) => host.start(i));
+  added.filter((i) => host.wants(i)).forEach((i) => host.start(i));
   await stopAndDrop(host, removed);
 }
 
@@ -89,6 +91,8 @@ async function restartProgram(host: ReloadHost, program: Program, spec: ProgramS
     program.instances.filter((i) => !added.includes(i)).map((i) => host.renewOutput(i, spec)),
   );
   for (const instance of program.instances) {
-    if (wasUp.has(instance) || (added.includes(instance) && spec.autostart)) host.start(instance);
+    if (wasUp.has(instance) || (added.includes(instance) && host.wants(instance))) {
+      host.start(instance);
+    }
   }
 }

@@ -22,15 +22,21 @@ import { API_VERSION, VERSION } from "../protocol/version.ts";
 import { type Clock, systemClock } from "../clock.ts";
 import { denoSpawner, type Spawner } from "../process/spawner.ts";
 import { type ChildRecord, PidsFile } from "../process/pids_file.ts";
-import type { SupervisorApi } from "./api.ts";
+import type { ActionOptions, SupervisorApi } from "./api.ts";
+import { StateStore } from "../state/store.ts";
+import type { DesiredState } from "../protocol/types.ts";
 import { type CriticalHooks, Instance } from "./instance.ts";
 import type { CriticalDecision } from "./critical.ts";
 import { Program } from "./program.ts";
 import { restartOne, startOne, stopOne } from "./actions.ts";
 import { applyDiff, type ReloadHost } from "./reload.ts";
+import { resetIntent, withUnsaved } from "./intent.ts";
 
 /** The supervisor's own daemon facts; the web listener and the alerter own the others. */
-export type SupervisorInfo = Omit<DaemonInfo, "httpUrl" | "httpError" | "alerts">;
+export type SupervisorInfo = Omit<
+  DaemonInfo,
+  "httpUrl" | "httpError" | "alerts" | "stateFile" | "stateError" | "overrides"
+>;
 
 /** The part of {@link SupervisorApi} the supervisor answers itself, with its own facts. */
 export type SupervisorCore = Omit<SupervisorApi, "info" | "alertTest"> & {
@@ -54,6 +60,8 @@ export interface SupervisorOptions {
    * exits with `decision.exitCode`. Called once per daemon run, after `critical-exit` was logged.
    */
   readonly onCritical?: (decision: CriticalDecision) => void;
+  /** Operator intent (docs/state.md); an in-memory store when absent. */
+  readonly state?: StateStore;
 }
 
 /** Supervises every configured program. */
@@ -66,6 +74,7 @@ export class Supervisor implements SupervisorCore {
   #clock: Clock;
   #programs = new Map<string, Program>();
   #pids: PidsFile | null;
+  #state: StateStore;
   #shutdown: Promise<void> | null = null;
   #shuttingDown = false;
   /** A critical program already ended the daemon: later endings are part of that shutdown. */
@@ -85,6 +94,8 @@ export class Supervisor implements SupervisorCore {
     this.#pids = options.pidsPath === undefined
       ? null
       : new PidsFile(options.pidsPath, () => this.#childPids(), this.#clock);
+    this.#state = options.state ??
+      new StateStore({ path: null, hub: options.hub, clock: this.#clock });
     for (const spec of this.#config.programs) {
       this.#programs.set(spec.name, this.#makeProgram(spec));
     }
@@ -100,30 +111,36 @@ export class Supervisor implements SupervisorCore {
     return [...this.#programs.values()].flatMap((p) => [...p.instances]);
   }
 
-  /** Starts every instance of every `autostart` program (daemon start); does not wait. */
+  /**
+   * Daemon start, before any command is served: applies the state file's overrides to the
+   * processes that exist (docs/state.md "At daemon start").
+   */
+  restoreIntent(): void {
+    const names = new Set(this.instances().map((i) => i.name));
+    this.#state.restore((name) => names.has(name));
+  }
+
+  /** Starts every instance whose desired state is started (daemon start); does not wait. */
   startAutostart(): void {
-    for (const program of this.#programs.values()) {
-      if (!program.spec.autostart) continue;
-      for (const instance of program.instances) {
-        // A critical program that fails at once (spawn error) starts the shutdown mid-loop.
-        if (this.#shuttingDown) return;
-        instance.dispatch({ type: "START" });
-      }
+    for (const instance of this.instances()) {
+      // A critical program that fails at once (spawn error) starts the shutdown mid-loop.
+      if (this.#shuttingDown) return;
+      if (this.#wants(instance)) instance.dispatch({ type: "START" });
     }
   }
 
   status(names: readonly string[]): ProcessStatus[] {
-    if (names.length === 0) return this.instances().map((i) => i.status());
+    if (names.length === 0) return this.instances().map((i) => this.#statusOf(i));
     const unknown = names.filter((n) => this.#resolve(n) === null);
     if (unknown.length > 0) {
       throw new ProtocolError("BAD_NAME", `no such process: ${unknown.join(", ")}`);
     }
     const chosen = new Set(names.flatMap((n) => this.#resolve(n) ?? []));
-    return this.instances().filter((i) => chosen.has(i)).map((i) => i.status());
+    return this.instances().filter((i) => chosen.has(i)).map((i) => this.#statusOf(i));
   }
 
-  start(names: readonly string[]): Promise<ActionResult[]> {
-    return this.#act(names, (i) => {
+  start(names: readonly string[], options: ActionOptions = {}): Promise<ActionResult[]> {
+    return this.#operatorAct(names, "started", options, (i) => {
       if (this.#shuttingDown) {
         return Promise.resolve({
           name: i.name,
@@ -136,15 +153,19 @@ export class Supervisor implements SupervisorCore {
     });
   }
 
-  stop(names: readonly string[]): Promise<ActionResult[]> {
-    return this.#act(names, (i) => stopOne(i, this.#clock, "operator"));
+  stop(names: readonly string[], options: ActionOptions = {}): Promise<ActionResult[]> {
+    return this.#operatorAct(names, "stopped", options, (i) => stopOne(i, this.#clock, "operator"));
   }
 
-  restart(names: readonly string[]): Promise<ActionResult[]> {
-    return this.#act(names, (i) => {
+  restart(names: readonly string[], options: ActionOptions = {}): Promise<ActionResult[]> {
+    return this.#operatorAct(names, "started", options, (i) => {
       if (this.#shuttingDown) return stopOne(i, this.#clock, "shutdown");
       return restartOne(i, this.#clock);
     });
+  }
+
+  reset(names: readonly string[]): ActionResult[] {
+    return resetIntent(this.#state, this.#resolveAll(names));
   }
 
   signal(signal: string, names: readonly string[]): ActionResult[] {
@@ -299,12 +320,45 @@ export class Supervisor implements SupervisorCore {
     return only;
   }
 
-  async #act(
+  #statusOf(instance: Instance): ProcessStatus {
+    return {
+      ...instance.status(),
+      desired: this.#state.desired(instance.name, instance.spec.autostart),
+      held: this.#state.held(instance.name),
+    };
+  }
+
+  /** True when the instance's desired state is started (override, else autostart). */
+  #wants(instance: Instance): boolean {
+    return this.#state.desired(instance.name, instance.spec.autostart) === "started";
+  }
+
+  /**
+   * An explicit operator action: records `desired` for every process it addresses (written
+   * before the action starts), then acts. Nothing is recorded once shutdown began, as such an
+   * action no longer starts anything. A failed write is reported in each result, never fatal.
+   */
+  async #operatorAct(
     names: readonly string[],
+    desired: DesiredState,
+    options: ActionOptions,
+    action: (instance: Instance) => Promise<ActionResult>,
+  ): Promise<ActionResult[]> {
+    const resolved = this.#resolveAll(names);
+    const targets = resolved.flatMap(([, instances]) => instances ?? []);
+    const unsaved = this.#shuttingDown || targets.length === 0
+      ? null
+      : this.#state.record(targets.map((i) => i.name), desired, options.by ?? "ctl");
+    const results = await this.#act(resolved, action);
+    return unsaved === null ? results : withUnsaved(results, unsaved);
+  }
+
+  async #act(
+    resolved: [string, readonly Instance[] | null][],
     action: (instance: Instance) => Promise<ActionResult>,
   ): Promise<ActionResult[]> {
     const parts = await Promise.all(
-      this.#resolveAll(names).map(([label, instances]) =>
+      resolved.map(([label, instances]) =>
         instances === null
           ? Promise.resolve([{ name: label, ok: false, state: null, message: "no such process" }])
           : Promise.all(instances.map(action))
@@ -334,6 +388,8 @@ export class Supervisor implements SupervisorCore {
     if (dryRun) return plan;
     this.#config = loaded.config;
     await applyDiff(this.#reloadHost(), diff, loaded.config.programs);
+    const names = new Set(this.instances().map((i) => i.name));
+    this.#state.retain((name) => names.has(name));
     const summary =
       `added=${plan.added.length} changed=${plan.changed.length} removed=${plan.removed.length}`;
     this.#lastReload = { at, ok: true, message: summary };
@@ -356,9 +412,13 @@ export class Supervisor implements SupervisorCore {
       },
       makeProgram: (spec) => this.#makeProgram(spec),
       stop: (instance) => stopOne(instance, clock, "reload"),
+      // A process the operator holds stopped is never started by a reload (docs/state.md).
       start: (instance) => {
-        if (!this.#shuttingDown) instance.dispatch({ type: "START" });
+        if (!this.#shuttingDown && !this.#state.heldStopped(instance.name)) {
+          instance.dispatch({ type: "START" });
+        }
       },
+      wants: (instance) => this.#wants(instance),
       renewOutput: async (instance, spec) => {
         const old = instance.output;
         instance.output = createOutput(spec, instance.name, instance.index);

@@ -57,11 +57,12 @@ export function apiError(path: string, error: unknown): Response {
 export async function runAction(api: SupervisorApi, action: Action, name: string, path: string) {
   try {
     const names = [name];
+    const by = { by: "web" } as const;
     const results = action === "start"
-      ? await api.start(names)
+      ? await api.start(names, by)
       : action === "stop"
-      ? await api.stop(names)
-      : await api.restart(names);
+      ? await api.stop(names, by)
+      : await api.restart(names, by);
     return json(results);
   } catch (error) {
     return apiError(path, error);

@@ -72,7 +72,7 @@ export const APP_JS = String.raw`"use strict";
       if (p.state === "RUNNING") up.dataset.since = p.since;
       cell("Restarts", "num", p.restarts);
       cell("Last exit", "", lastExit(p));
-      cell("Description", "c-desc", p.description || "");
+      cell("Description", "c-desc", (p.held ? "held " + p.desired + (p.description ? ", " : "") : "") + (p.description || ""));
       buttons(cell("Actions", "c-actions", ""), p.name);
       return tr;
     }

@@ -42,6 +42,12 @@ function actionButtons(name: string, label: string): string {
   ).join("");
 }
 
+/** `held stopped, ` before the description of a held process (docs/state.md), as ctl shows it. */
+function heldPrefix(status: ProcessStatus): string {
+  if (!status.held) return "";
+  return `held ${status.desired}${status.description === "" ? "" : ", "}`;
+}
+
 /** One `<tr>` of the process table (the script renders the same structure). */
 export function processRow(status: ProcessStatus, now: number): string {
   const cell = (label: string, value: string, cls = "") =>
@@ -56,7 +62,7 @@ export function processRow(status: ProcessStatus, now: number): string {
     cell("Uptime", text(uptimeOf(status, now)), "num c-uptime") +
     cell("Restarts", text(status.restarts), "num") +
     cell("Last exit", text(lastExitOf(status))) +
-    cell("Description", text(status.description), "c-desc") +
+    cell("Description", text(heldPrefix(status) + status.description), "c-desc") +
     cell("Actions", actionButtons(status.name, text(status.name)), "c-actions") +
     `</tr>`;
 }

@@ -53,6 +53,8 @@ Deno.test("e2e ctl: status/start/signal/tail/pid/reload contract against the rea
             "since",
             "restarts",
             "description",
+            "desired",
+            "held",
           ]
         ) assert.ok(key in p, `${p.name}: ${key} missing`);
         assert.equal(typeof p.name, "string");

@@ -37,8 +37,11 @@ export interface DaemonHandle {
   writeConfig(text: string): Promise<void>;
   /** Resolves with the exit status when the daemon exits. */
   status: Promise<Deno.CommandStatus>;
-  /** SIGTERM, wait, SIGKILL if needed, then kill every child group ever seen. */
-  stop(): Promise<void>;
+  /**
+   * SIGTERM, wait, SIGKILL if needed, then kill every child group ever seen, and remove the
+   * folder unless `keepDir` (a test that starts the next daemon on the same folder).
+   */
+  stop(options?: { keepDir?: boolean }): Promise<void>;
 }
 
 /** Makes a temp dir and writes `taskmaster.yaml` there with `text`. */
@@ -150,7 +153,7 @@ export async function startDaemon(
         what: `daemon log line ${pattern}\n--- log:\n${lines.slice(-30).join("\n")}`,
       }),
     writeConfig: (text) => Deno.writeTextFile(configPath, text),
-    stop: async () => {
+    stop: async (stopOptions = {}) => {
       if (!exited) {
         try {
           child.kill("SIGTERM");
@@ -167,6 +170,7 @@ export async function startDaemon(
       }
       client.close();
       for (const pid of seenPids) if (pidAlive(pid)) killTree(pid);
+      if (stopOptions.keepDir) return;
       await Deno.remove(dir, { recursive: true }).catch(() => {
         // A child we just killed may still be writing into the dir; leaving a temp dir is harmless.
       });

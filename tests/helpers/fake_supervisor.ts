@@ -19,7 +19,7 @@ import type {
   ReloadResult,
   StreamName,
 } from "../../src/protocol/types.ts";
-import type { SupervisorApi } from "../../src/supervisor/api.ts";
+import type { ActionOptions, SupervisorApi } from "../../src/supervisor/api.ts";
 
 /** One program of the fake: `numprocs` instances named `prog` (one) or `prog:N` (several). */
 export interface FakeProgram {
@@ -77,6 +77,8 @@ export class FakeSupervisor implements SupervisorApi {
   readonly calls: string[] = [];
   /** Every call as `method(arg,…)`, in order. */
   readonly log: string[] = [];
+  /** Who asked for each start/stop/restart, as `verb:by` (`by` as passed, else `-`). */
+  readonly actors: string[] = [];
   /** Set once `shutdown()` resolved. */
   shutdownDone = false;
   /** Delay of start/stop/restart in ms (lets tests kill a controller mid-command). */
@@ -116,6 +118,8 @@ export class FakeSupervisor implements SupervisorApi {
             since,
             restarts: 0,
             description: spec.description ?? "",
+            desired: state === "RUNNING" ? "started" : "stopped",
+            held: false,
           },
           out: { stdout: new Uint8Array(0), stderr: new Uint8Array(0) },
           followers: new Set(),
@@ -176,8 +180,10 @@ export class FakeSupervisor implements SupervisorApi {
     return this.#expand(names).map((p) => ({ ...p.status }));
   }
 
-  start(names: readonly string[]): Promise<ActionResult[]> {
+  start(names: readonly string[], options: ActionOptions = {}): Promise<ActionResult[]> {
+    this.actors.push(`start:${options.by ?? "-"}`);
     return this.#act("start", names, (proc) => {
+      this.#hold(proc, "started");
       if (proc.status.state === "RUNNING") return "already started";
       this.#transition(proc, "STARTING", {});
       this.#transition(proc, "RUNNING", {});
@@ -185,8 +191,10 @@ export class FakeSupervisor implements SupervisorApi {
     });
   }
 
-  stop(names: readonly string[]): Promise<ActionResult[]> {
+  stop(names: readonly string[], options: ActionOptions = {}): Promise<ActionResult[]> {
+    this.actors.push(`stop:${options.by ?? "-"}`);
     return this.#act("stop", names, (proc) => {
+      this.#hold(proc, "stopped");
       if (proc.status.pid === null) return "not running";
       this.#transition(proc, "STOPPING", {});
       this.#transition(proc, "STOPPED", { signal: "SIGTERM" });
@@ -194,12 +202,36 @@ export class FakeSupervisor implements SupervisorApi {
     });
   }
 
-  restart(names: readonly string[]): Promise<ActionResult[]> {
+  restart(names: readonly string[], options: ActionOptions = {}): Promise<ActionResult[]> {
+    this.actors.push(`restart:${options.by ?? "-"}`);
     return this.#act("restart", names, (proc) => {
+      this.#hold(proc, "started");
       if (proc.status.pid !== null) this.#transition(proc, "STOPPED", {});
       this.#transition(proc, "RUNNING", {});
       return "restarted";
     });
+  }
+
+  /** Drops the hold of each named process (its desired state stays as it was, for simplicity). */
+  reset(names: readonly string[]): ActionResult[] {
+    this.#record("reset", names, names.map((n) => `reset:${n}`));
+    const results: ActionResult[] = [];
+    for (const name of names) {
+      const procs = this.#find(name);
+      if (procs.length === 0) {
+        results.push({ name, ok: false, state: null, message: "no such process" });
+      }
+      for (const { status: s } of procs) {
+        results.push({
+          name: s.name,
+          ok: true,
+          state: s.state,
+          message: s.held ? `override removed (desired ${s.desired})` : "no override",
+        });
+        s.held = false;
+      }
+    }
+    return results;
   }
 
   signal(signal: string, names: readonly string[]): ActionResult[] {
@@ -244,6 +276,9 @@ export class FakeSupervisor implements SupervisorApi {
       httpError: null,
       logLossBytes: 0,
       alerts: { sent: 0, failed: 0, dropped: 0 },
+      stateFile: "/etc/taskmaster/taskmasterd.state.json",
+      stateError: null,
+      overrides: this.#procs.filter((p) => p.status.held).length,
       ...this.#options.info,
     };
   }
@@ -278,6 +313,11 @@ export class FakeSupervisor implements SupervisorApi {
   alertTest(): Promise<string> {
     this.#record("alertTest", []);
     return Promise.resolve("250 2.0.0 OK queued");
+  }
+
+  #hold(proc: Proc, desired: "started" | "stopped"): void {
+    proc.status.desired = desired;
+    proc.status.held = true;
   }
 
   #record(method: string, args: readonly string[], mutations: readonly string[] = []): void {

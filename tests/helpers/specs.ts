@@ -84,6 +84,7 @@ export function daemonDefaults(
     alerts: alertRules(),
     secretEnv: [],
     literalSecrets: [],
+    statefile: `${configDir}/taskmasterd.state.json`,
     ...patch,
   };
 }

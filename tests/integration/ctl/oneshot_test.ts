@@ -30,7 +30,9 @@ Deno.test("taskmasterctl status: table, --json before or after, exact array, exi
     assertEquals(list.map((p: { name: string }) => p.name), ["web:0", "web:1", "worker", "broken"]);
     assertEquals(Object.keys(list[0]).sort(), [
       "description",
+      "desired",
       "exitCode",
+      "held",
       "index",
       "name",
       "pid",

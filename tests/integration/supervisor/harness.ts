@@ -36,6 +36,7 @@ export function config(programs: ProgramSpec[], secretEnv: string[] = []): Confi
       alerts: {} as Config["daemon"]["alerts"],
       secretEnv,
       literalSecrets: [],
+      statefile: null,
     },
     programs: programs.map((p, order) => ({ ...p, order })),
   };

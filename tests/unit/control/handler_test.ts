@@ -297,3 +297,20 @@ Deno.test("lastLines keeps the last N lines", () => {
   assertEquals(lastLines("\n\n", 1), "\n");
   assertEquals(lastLines("abc", 0), "");
 });
+
+Deno.test("control API actions are recorded as ctl's; reset answers per process (docs/state.md)", async () => {
+  const api = controlScenario();
+  const handler = createControlHandler(api, { onShutdownRequested: () => {} });
+  for (const verb of ["stop", "start", "restart"]) {
+    const { status } = await call(handler, `/v1/${verb}`, JSON.stringify({ names: ["worker"] }));
+    assertEquals(status, 200);
+  }
+  assertEquals(api.actors, ["stop:ctl", "start:ctl", "restart:ctl"]);
+  const { json } = await call(handler, "/v1/reset", JSON.stringify({ names: ["worker", "nope"] }));
+  assertEquals(json.result.map((r: { name: string; ok: boolean }) => [r.name, r.ok]), [
+    ["worker", true],
+    ["nope", false],
+  ]);
+  const bad = await call(handler, "/v1/reset", JSON.stringify({}));
+  assertEquals([bad.status, bad.json.error.code], [400, "BAD_REQUEST"]);
+});

@@ -30,6 +30,8 @@ const status = (name: string): ProcessStatus => ({
   since: "2024-01-01T00:00:00.000Z",
   restarts: 0,
   description: "",
+  desired: "started",
+  held: false,
 });
 
 // As the real client raises it: the daemon's message, no line end.

@@ -54,3 +54,13 @@ function bashAvailable(): boolean {
     return false;
   }
 }
+
+Deno.test("reset is a shell command whose arguments complete as process names", () => {
+  assert.ok(SHELL_COMMAND_LIST.includes("reset"));
+  assert.ok(NAME_COMMANDS_LIST.includes("reset"));
+  for (const shell of ["bash", "zsh"] as const) {
+    const script = completionScript(shell);
+    assert.match(script, /status start stop restart reset reload/);
+    assert.match(script, /\|reset\|/);
+  }
+});

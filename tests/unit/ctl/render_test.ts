@@ -18,6 +18,8 @@ const base: Omit<ProcessStatus, "name" | "state" | "pid"> = {
   since: "2024-01-01T00:00:00.000Z",
   restarts: 0,
   description: "",
+  desired: "started",
+  held: false,
 };
 const now = Date.parse("2024-01-01T01:02:03.000Z");
 
@@ -136,6 +138,9 @@ const info: DaemonInfo = {
   httpError: null,
   logLossBytes: 0,
   alerts: { sent: 1, failed: 2, dropped: 3 },
+  stateFile: "/etc/taskmasterd.state.json",
+  stateError: null,
+  overrides: 0,
 };
 
 Deno.test("renderInfo: one aligned key: value line per fact", () => {
@@ -151,6 +156,7 @@ Deno.test("renderInfo: one aligned key: value line per fact", () => {
       "web:         http://127.0.0.1:4242/",
       "log loss:    0 bytes",
       "alerts:      1 sent, 2 failed, 3 dropped",
+      "state file:  /etc/taskmasterd.state.json (0 overrides)",
     ].join("\n") + "\n",
   );
 });
@@ -172,4 +178,22 @@ Deno.test("renderInfo: last reload outcome with message; web off or failed", () 
   }, paint);
   assert.match(fine, /^last reload: ok at T$/m);
   assert.match(fine, /^web:\s+off$/m);
+});
+
+Deno.test("human status marks held processes with held started / held stopped", () => {
+  const base = {
+    program: "p",
+    index: 0,
+    pid: null,
+    exitCode: 0,
+    signal: null,
+    since: "2024-01-01T00:00:00.000Z",
+    restarts: 0,
+    description: "",
+  };
+  const text = renderStatus([
+    { ...base, name: "a", state: "STOPPED", desired: "stopped", held: true },
+    { ...base, name: "b", state: "STOPPED", desired: "stopped", held: false },
+  ], makePaint(false));
+  assert.equal(text, "a  STOPPED   held stopped, exit status 0\nb  STOPPED   exit status 0\n");
 });

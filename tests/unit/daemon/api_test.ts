@@ -19,7 +19,10 @@ function parts(options: { test?: () => Promise<string> } = {}) {
     stats: { sent: 1, failed: 2, dropped: 3 },
     test: options.test ?? (() => Promise.resolve("250 ok")),
   };
-  return { supervisor, web, alerter, api: new DaemonApi({ supervisor, web, alerter }) };
+  const state = {
+    info: () => ({ stateFile: "/srv/taskmasterd.state.json", stateError: null, overrides: 2 }),
+  };
+  return { supervisor, web, alerter, api: new DaemonApi({ supervisor, web, alerter, state }) };
 }
 
 Deno.test("DaemonApi.info() takes each fact from its owner, in the wire order", () => {
@@ -37,7 +40,12 @@ Deno.test("DaemonApi.info() takes each fact from its owner, in the wire order", 
     "httpError",
     "logLossBytes",
     "alerts",
+    "stateFile",
+    "stateError",
+    "overrides",
   ]);
+  assert.equal(info.stateFile, "/srv/taskmasterd.state.json");
+  assert.equal(info.overrides, 2);
   assert.equal(info.pid, 1234);
   assert.equal(info.configFile, "/etc/taskmaster/taskmaster.yaml");
   assert.equal(info.logLossBytes, 7);

@@ -8,6 +8,7 @@ import { EventHub } from "../../../src/events.ts";
 import type { LogEvent } from "../../../src/protocol/types.ts";
 import { Instance } from "../../../src/supervisor/instance.ts";
 import { Supervisor } from "../../../src/supervisor/supervisor.ts";
+import type { StateStore } from "../../../src/state/store.ts";
 import { FakeClock } from "../../helpers/fake_clock.ts";
 import { FakeOutput } from "../../helpers/fake_output.ts";
 import { FakeSpawner, type FakeSpawnerOptions } from "../../helpers/fake_spawner.ts";
@@ -104,6 +105,7 @@ export interface SupervisorRig extends Fakes {
 export function supervisorRig(
   programs: readonly ProgramSpec[],
   options: Omit<FakeSpawnerOptions, "clock"> = {},
+  makeState?: (f: Fakes) => StateStore,
 ): SupervisorRig {
   const f = fakes(options);
   const outputs = new Map<string, FakeOutput[]>();
@@ -131,6 +133,7 @@ export function supervisorRig(
       rig.loads++;
       return Promise.resolve(rig.next);
     },
+    ...(makeState === undefined ? {} : { state: makeState(f) }),
   });
   return rig;
 }

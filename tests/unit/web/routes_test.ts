@@ -210,3 +210,14 @@ Deno.test("closing the server signal ends open SSE streams", async () => {
   }
   assertEquals(api.followerCount(), 0);
 });
+
+Deno.test("page actions are recorded as the web page's (docs/state.md)", async () => {
+  const { api, handler } = setup();
+  await handler(post("/api/stop/worker"));
+  await handler(post("/api/start/all"));
+  await handler(post("/api/restart/web"));
+  assertEquals(api.actors, ["stop:web", "start:web", "restart:web"]);
+  await handler(post("/api/stop/worker"));
+  const page = await (await handler(req("/"))).text();
+  assertMatch(page, /data-label="Description" class="c-desc">held stopped/);
+});
