@@ -100,29 +100,33 @@ export interface DaemonInfo {
 /** Event log levels, in increasing severity. */
 export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
 
-/** Event names of the daemon event log (docs/events.md "Events"). */
-export type EventName =
-  | "spawned"
-  | "running"
-  | "exited"
-  | "backoff"
-  | "fatal"
-  | "stopping"
-  | "killed"
-  | "stopped"
-  | "reload"
-  | "reload-failed"
-  | "config-error"
-  | "alert-sent"
-  | "alert-failed"
-  | "http-error"
-  | "log-loss"
-  | "orphan-stopped"
-  | "daemon-start"
-  | "daemon-stop"
-  | "critical-exit"
-  | "state-restored"
-  | "state-error";
+/** Every event name of the daemon event log, in docs/events.md order (docs/events.md "Events"). */
+export const EVENT_NAMES = [
+  "spawned",
+  "running",
+  "exited",
+  "backoff",
+  "fatal",
+  "stopping",
+  "killed",
+  "stopped",
+  "reload",
+  "reload-failed",
+  "config-error",
+  "alert-sent",
+  "alert-failed",
+  "http-error",
+  "log-loss",
+  "orphan-stopped",
+  "daemon-start",
+  "daemon-stop",
+  "critical-exit",
+  "state-restored",
+  "state-error",
+] as const;
+
+/** One event name of the daemon event log. */
+export type EventName = typeof EVENT_NAMES[number];
 
 /** One event of the daemon event log. */
 export interface LogEvent {

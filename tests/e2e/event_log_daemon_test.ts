@@ -8,29 +8,11 @@ import assert from "node:assert/strict";
 import { FIXTURES_BIN, startDaemon } from "../helpers/daemon_harness.ts";
 import { waitFor } from "../helpers/wait_for.ts";
 import { ctlAt, waitStates } from "./lib/e2e_helpers.ts";
+import { EVENT_NAMES } from "../../src/protocol/types.ts";
 
 const LINE =
   /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z (DEBUG|INFO|WARN|ERROR) (\S+) ([a-z-]+)( \S+=("([^"\\]|\\.)*"|\S*))*$/;
-const EVENTS = new Set([
-  "spawned",
-  "running",
-  "exited",
-  "backoff",
-  "fatal",
-  "stopping",
-  "killed",
-  "stopped",
-  "reload",
-  "reload-failed",
-  "config-error",
-  "alert-sent",
-  "alert-failed",
-  "http-error",
-  "log-loss",
-  "orphan-stopped",
-  "daemon-start",
-  "daemon-stop",
-]);
+const EVENTS: ReadonlySet<string> = new Set(EVENT_NAMES);
 
 const TICKER = `["/bin/sh", "-c", "i=0; while :; do i=$((i+1)); echo tick$i; sleep 0.02; done"]`;
 

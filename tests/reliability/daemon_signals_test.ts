@@ -122,7 +122,11 @@ Deno.test("F8: SIGTERM then SIGHUP 0.5 s later: shutdown completes, exit 0, noth
       new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000)),
     ]);
     const seconds = (performance.now() - t0) / 1000;
-    const respawned = daemon.lines.slice(from).filter((l) => / spawned /.test(l));
+    // Spawns count from the moment the daemon handled SIGTERM (its `daemon-stop phase=begin`
+    // line): a crasher may respawn between our kill() and the daemon's signal handler.
+    const after = daemon.lines.slice(from);
+    const begin = after.findIndex((l) => / daemon-stop .*phase=begin/.test(l));
+    const respawned = after.slice(begin < 0 ? 0 : begin).filter((l) => / spawned /.test(l));
     const left = tagged(canary);
     console.log(
       `F8: exit ${status?.code} after ${seconds.toFixed(2)} s (child needs 2 s); ` +
