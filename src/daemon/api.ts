@@ -13,6 +13,9 @@ import type {
   StreamName,
 } from "../protocol/types.ts";
 import type { SupervisorApi } from "../supervisor/api.ts";
+import type { CurrentConfig } from "../config/current.ts";
+import type { ExportRequest, ExportResult } from "../protocol/export.ts";
+import { exportLive } from "../export/live.ts";
 import type { SupervisorCore } from "../supervisor/supervisor.ts";
 import type { HttpStatus } from "../web/listener.ts";
 
@@ -32,6 +35,8 @@ export interface DaemonApiParts {
   readonly supervisor: SupervisorCore;
   readonly web: HttpPart;
   readonly alerter: AlertPart;
+  /** The config in force, for `export`; without it `export` is unavailable. */
+  readonly current?: CurrentConfig;
 }
 
 /** The facade the control socket and the web page serve. */
@@ -40,11 +45,13 @@ export class DaemonApi implements SupervisorApi {
   #supervisor: SupervisorCore;
   #web: HttpPart;
   #alerter: AlertPart;
+  #current: CurrentConfig | undefined;
 
   constructor(parts: DaemonApiParts) {
     this.#supervisor = parts.supervisor;
     this.#web = parts.web;
     this.#alerter = parts.alerter;
+    this.#current = parts.current;
     this.events = parts.supervisor.events;
   }
 
@@ -109,6 +116,17 @@ export class DaemonApi implements SupervisorApi {
       logLossBytes: own.logLossBytes,
       alerts: { ...this.#alerter.stats },
     };
+  }
+
+  /**
+   * Renders the config in force (docs/export.md). Desired states are each program's
+   * `autostart` for now; operator intent plugs in through `RenderOptions.desired`.
+   */
+  exportConfig(request: ExportRequest): ExportResult {
+    if (this.#current === undefined) {
+      throw new ProtocolError("UNKNOWN_COMMAND", "export is not available here");
+    }
+    return exportLive(this.#current.value, request);
   }
 
   /** The API promises ALERT_FAILED (exit 1, one line), not an INTERNAL error with a stack. */

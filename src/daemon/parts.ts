@@ -59,7 +59,7 @@ export function buildParts(config: Config, foreground: boolean): DaemonParts {
     pidsPath: pidsFilePath(config),
     current,
   });
-  const api = new DaemonApi({ supervisor, web, alerter });
+  const api = new DaemonApi({ supervisor, web, alerter, current });
   const shutdown = new DaemonShutdown(hub, supervisor);
   const parts = {
     initial: config,

@@ -25,6 +25,7 @@ const everyKeyListed: Record<keyof CommandTable, Listed> = {
   log: "log",
   stdin: "stdin",
   alertTest: "alertTest",
+  export: "export",
 };
 
 Deno.test("COMMAND_NAMES lists every command of the table once", () => {
