@@ -8,7 +8,7 @@ import type { ExportFs } from "../src/protocol/export_write.ts";
 const HEAD_BYTES = 4096;
 
 /** Real file operations for the export writer. */
-export const denoExportFs: ExportFs = {
+export const ctlExportFs: ExportFs = {
   async list(dir) {
     const names: string[] = [];
     try {

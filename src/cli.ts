@@ -73,8 +73,9 @@ export function parseDaemonArgs(argv: readonly string[]): DaemonArgs | { error: 
       i += used - 1;
     }
   }
-  const { target, ...rest } = args.export;
-  if (target === null && JSON.stringify(rest) !== JSON.stringify(emptyExportArgs())) {
+  if (
+    args.export.target === null && JSON.stringify(args.export) !== JSON.stringify(emptyExportArgs())
+  ) {
     return { error: "export options need --export systemd|kubernetes" };
   }
   return args;
