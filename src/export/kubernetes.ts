@@ -39,7 +39,9 @@ export function renderKubernetes(config: Config, ctx: KubeContext): ExportFile |
   const docs = sorted.map((spec) =>
     document(spec, names.get(spec.name)!, images.get(spec.name)!, partOf, ctx)
   );
-  const body = docs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join("---\n");
+  const body = docs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join(
+    "---\n",
+  );
   return { path: `${ctx.app}.yaml`, mode: EXPORT_FILE_MODE, content: `${ctx.header}\n${body}` };
 }
 

@@ -25,6 +25,9 @@ export interface SystemdContext {
   readonly notes: NoteSink;
 }
 
+/** User names systemd refuses to run a service as without a warning. */
+const NOBODY = new Set(["nobody", "nfsnobody"]);
+
 /** Signals systemd restarts after under `Restart=on-failure` only when told to. */
 const CLEAN_SIGNALS = "SIGHUP SIGINT SIGTERM SIGPIPE";
 
@@ -156,7 +159,11 @@ export function stopTimeout(seconds: number): string {
 function identity(spec: ProgramSpec): string[] {
   const id = spec.identity;
   if (id === null) return [];
-  const user = /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(id.user) ? id.user : String(id.uid);
+  // The name reads better, but systemd warns "Special user nobody configured, this is not
+  // safe!" for the overflow user (verify then fails): that one goes by number.
+  const named = /^[A-Za-z_][A-Za-z0-9_.-]*$/.test(id.user) && !NOBODY.has(id.user) &&
+    id.uid !== 65534;
+  const user = named ? id.user : String(id.uid);
   return [`User=${user}`, `Group=${id.gid}`];
 }
 
