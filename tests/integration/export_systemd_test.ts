@@ -127,3 +127,28 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "examples/taskmasterd.service verifies with empty stderr",
+  ignore,
+  async fn() {
+    const dir = await tempDir();
+    try {
+      // verify checks that ExecStart= exists: point it at stand-ins in the temp folder.
+      for (const bin of ["taskmasterd", "taskmasterctl"]) {
+        await Deno.writeTextFile(`${dir}/${bin}`, "#!/bin/sh\n", { mode: 0o755 });
+      }
+      const text = (await Deno.readTextFile(`${ROOT}examples/taskmasterd.service`))
+        .replaceAll("/usr/local/bin/", `${dir}/`);
+      await Deno.writeTextFile(`${dir}/taskmasterd.service`, text);
+      const verified = await verifyUnits(dir);
+      assert.equal(verified.stderr, "");
+      assert.equal(verified.code, 0);
+      assert.doesNotMatch(/^ExecStart=.*$/m.exec(text)?.[0] ?? "", / -d\b|--daemonize/);
+      assert.match(text, /^KillMode=mixed$/m);
+      assert.match(text, /^RestartPreventExitStatus=2$/m);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
