@@ -105,6 +105,7 @@ Deno.test({
       let droppedVars = 0;
       for (const spec of config.programs) {
         const unit = dump.get(`w8-${spec.name}.service`);
+        // deno-lint-ignore no-control-regex
         const controlArg = spec.argv.some((a) => /[\x00-\x08\x0b-\x1f\x7f-\x9f]/.test(a));
         if (controlArg) {
           droppedPrograms++;
