@@ -11,7 +11,7 @@ Deno.test("export options: both spellings, repeatable --image, errors named", ()
   const argv = ["-o", "/out", "--name=app", "--image", "a", "--image=p=b", "--strict", "--json"];
   for (let i = 0; i < argv.length;) {
     const used = readExportOption(argv, i, args);
-    assert.ok(typeof used === "number" && used > 0, argv[i]);
+    assert.ok(typeof used === "number" && used > 0, String(argv[i]));
     i += used;
   }
   assert.equal(args.out, "/out");
