@@ -12,6 +12,7 @@ import type {
   ReloadResult,
   StreamName,
 } from "./types.ts";
+import type { ExportRequest, ExportResult } from "./export.ts";
 
 /** Request and response types of every command, by name. */
 export interface CommandTable {
@@ -33,6 +34,8 @@ export interface CommandTable {
   stdin: { req: { name: string; data: string }; res: { bytes: number } };
   alertTest: { req: Record<string, never>; res: { message: string } };
   reset: { req: { names: string[] }; res: ActionResult[] };
+  /** Renders the live config for systemd or Kubernetes (docs/export.md); writes nothing. */
+  export: { req: ExportRequest; res: ExportResult };
 }
 
 /** A command name. */
@@ -55,6 +58,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "stdin",
   "alertTest",
   "reset",
+  "export",
 ];
 
 /** True when `name` is a known command (own key check: `__proto__` is not a command). */
