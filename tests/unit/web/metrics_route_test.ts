@@ -1,5 +1,5 @@
 /** `GET /metrics` through the web handler: content type, the same guards as every GET, methods. */
-import { assert, assertEquals, assertMatch } from "./assert.ts";
+import { assertEquals, assertMatch } from "./assert.ts";
 import { req, setup } from "./web_helpers.ts";
 import { parseMetrics, valueOf } from "../../helpers/prometheus.ts";
 
