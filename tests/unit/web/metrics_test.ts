@@ -7,6 +7,7 @@ import {
   renderMetrics,
 } from "../../../src/web/metrics.ts";
 import { ALL_STATES } from "../../../src/supervisor/states.ts";
+import type { HealthStatus, ProcessStatus } from "../../../src/protocol/types.ts";
 import { family, parseMetrics, valueOf } from "../../helpers/prometheus.ts";
 
 const INFO: MetricsInfo = {
@@ -33,6 +34,12 @@ const PROCS: MetricsProcess[] = [
   proc("worker", "FATAL", { restarts: 3, health: null }),
   proc("cron", "STOPPED"),
 ];
+
+Deno.test("status objects with and without a health field are accepted (compile-time)", () => {
+  const without: ProcessStatus[] = [];
+  const withHealth: (ProcessStatus & { health: HealthStatus | null })[] = [];
+  assertEquals(renderMetrics(without, INFO), renderMetrics(withHealth, INFO));
+});
 
 Deno.test("every metric is present with HELP and TYPE, and parses", () => {
   const families = parseMetrics(renderMetrics(PROCS, INFO));
