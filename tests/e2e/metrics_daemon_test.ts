@@ -107,6 +107,9 @@ Deno.test("e2e metrics: real daemon /metrics matches status and info, counts res
     const reloads = ((await daemon.call("info", {})).result as { reloads: unknown }).reloads;
     assert.deepEqual(reloads, { ok: 1, failed: 1 });
 
+    const head = await fetch(`${url}/metrics`, { method: "HEAD" });
+    assert.equal(head.status, 200);
+    assert.equal(await head.text(), "");
     // fetch() sets Host itself: a raw request is the only way to send a foreign one.
     assert.match(await rawGet(url, "/metrics", "evil.example"), /^HTTP\/1\.1 403 /);
     assert.match(await rawGet(url, "/metrics", new URL(url).host), /^HTTP\/1\.1 200 /);
