@@ -125,6 +125,7 @@ export class DaemonApi implements SupervisorApi {
       uptimeSeconds: own.uptimeSeconds,
       configFile: own.configFile,
       lastReload: own.lastReload,
+      reloads: own.reloads,
       httpUrl: http.httpUrl,
       httpError: http.httpError,
       logLossBytes: own.logLossBytes,

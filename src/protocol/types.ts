@@ -82,6 +82,8 @@ export interface DaemonInfo {
   configFile: string;
   /** Last reload: null if none yet. */
   lastReload: { at: string; ok: boolean; message: string } | null;
+  /** Reloads applied (`ok`) and refused or failed (`failed`) since start; dry runs not counted. */
+  reloads: { ok: number; failed: number };
   /** Web listener URL, or null when off/failed; `httpError` says why it failed. */
   httpUrl: string | null;
   httpError: string | null;

@@ -81,6 +81,8 @@ export class Supervisor implements SupervisorCore {
   #criticalFired = false;
   #startedAt: number;
   #lastReload: DaemonInfo["lastReload"] = null;
+  /** Counted per reload that ran (a folded request shares its run's outcome). */
+  #reloads = { ok: 0, failed: 0 };
   #reloadChain: Promise<unknown> = Promise.resolve();
   #reloadQueued: Promise<ReloadResult> | null = null;
 
@@ -200,6 +202,12 @@ export class Supervisor implements SupervisorCore {
     const run = this.#reloadChain.then(() => {
       this.#reloadQueued = null;
       return this.#reload(false);
+    }).then((result) => {
+      this.#reloads.ok++;
+      return result;
+    }, (error) => {
+      this.#reloads.failed++;
+      throw error;
     });
     this.#reloadQueued = run;
     this.#reloadChain = run.catch(() => undefined);
@@ -232,6 +240,7 @@ export class Supervisor implements SupervisorCore {
       uptimeSeconds: Math.floor((now - this.#startedAt) / 1000),
       configFile: this.#config.path,
       lastReload: this.#lastReload,
+      reloads: { ...this.#reloads },
       // Every output's running total: a loss event comes once per episode, so it cannot count.
       logLossBytes: lost,
     };
