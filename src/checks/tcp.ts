@@ -56,6 +56,8 @@ function errorCode(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return code;
+  // A failed name lookup comes back as a plain Error with getaddrinfo's text.
+  if (/failed to lookup address/i.test(error.message)) return "ENOTFOUND";
   return CODES[error.name] ?? error.message;
 }
 
