@@ -41,7 +41,7 @@ export function runTcp(
   return bounded(ctx.clock, timeoutMs, ctx.signal, async (signal) => {
     let conn;
     try {
-      conn = await ctx.os.connect(host, port);
+      conn = await ctx.os.connect(host, port, signal);
     } catch (error) {
       return { ok: false, message: `connect ${errorCode(error)} ${where}` };
     }

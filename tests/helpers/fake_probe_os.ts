@@ -36,11 +36,11 @@ export class FakeProbeOs implements ProbeOs {
     this.spawner = spawner;
   }
 
-  connect(host: string, port: number): Promise<ProbeConn> {
+  connect(host: string, port: number, signal: AbortSignal): Promise<ProbeConn> {
     return new Promise((resolve, reject) => {
       const call: PendingCall<ProbeConn> = {
         what: `${host}:${port}`,
-        signal: null,
+        signal,
         resolve: (conn) => {
           this.opened++;
           resolve(conn);
