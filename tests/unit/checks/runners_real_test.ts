@@ -3,7 +3,9 @@
  * messages as people see them, TLS verification on and off, exec identity and cleanup.
  */
 import assert from "node:assert/strict";
+import { HealthMonitor } from "../../../src/checks/health_monitor.ts";
 import { realProbeOs } from "../../../src/checks/os.ts";
+import { ReadyWatcher } from "../../../src/checks/ready_watcher.ts";
 import { runProbe } from "../../../src/checks/run.ts";
 import type { ExecIdentity, ProbeContext } from "../../../src/checks/types.ts";
 import { systemClock } from "../../../src/clock.ts";
@@ -151,6 +153,71 @@ Deno.test("real exec: a grandchild left behind by a passing check is killed with
     assert.equal(result.ok, true);
     const pid = Number(Deno.readTextFileSync(`${dir}/pid`));
     await waitFor(() => !pidAlive(pid), { what: `grandchild ${pid} gone` });
+  } finally {
+    Deno.removeSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("real watchers: ready over tcp on the default OS; health stop kills a real exec", async () => {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  const accepting = (async () => {
+    for await (const conn of listener) conn.close();
+  })().catch(() => {});
+  const identity: ExecIdentity = {
+    spec: makeSpec({ name: "r" }),
+    processName: "r:0",
+    index: 0,
+    secretEnv: [],
+  };
+  try {
+    const ready = await new Promise<string>((resolve) => {
+      new ReadyWatcher({
+        spec: {
+          check: { kind: "tcp", host: "", port: `{num+${port}}` },
+          period: 0.05,
+          timeout: 1,
+          initialdelay: 0,
+          deadline: 30,
+        },
+        exec: identity,
+        clock: systemClock,
+        onReady: (e) => resolve(`ready ${e.check}`),
+        onDeadline: (e) => resolve(`deadline ${e.last}`),
+      });
+    });
+    assert.equal(ready, "ready tcp");
+  } finally {
+    listener.close();
+    await accepting;
+  }
+  const dir = Deno.makeTempDirSync({ prefix: "tm-health-" });
+  try {
+    const monitor = new HealthMonitor({
+      spec: {
+        check: { kind: "exec", argv: ["/bin/sh", "-c", `echo $$ > ${dir}/pid; exec sleep 300`] },
+        period: 10,
+        timeout: 60,
+        failures: 1,
+        initialdelay: 0,
+        action: "none",
+      },
+      exec: identity,
+      clock: systemClock,
+      onUnhealthy: () => {},
+      onHealthy: () => {},
+    });
+    const pid = await waitFor(() => {
+      try {
+        return Number(Deno.readTextFileSync(`${dir}/pid`)) || null;
+      } catch {
+        return null;
+      }
+    }, { what: "exec check started" });
+    assert(pidAlive(pid));
+    monitor.stop();
+    await waitFor(() => !pidAlive(pid), { what: `exec check ${pid} killed` });
+    assert.equal(monitor.status().state, "unknown");
   } finally {
     Deno.removeSync(dir, { recursive: true });
   }

@@ -104,6 +104,16 @@ Deno.test("ready: log checks match fed lines from spawn; deadline says no matchi
   assert.deepEqual(late.events, ["deadline log 1 last=no matching line"]);
 });
 
+Deno.test("ready: an invalid log pattern never throws; the deadline names it", async () => {
+  const { clock, events, watcher } = readySetup(
+    ready({ check: { kind: "log", pattern: "(" }, deadline: 2 }),
+  );
+  watcher.feedLine("(");
+  await clock.tick(2000);
+  assert.equal(events.length, 1);
+  assert.match(events[0]!, /^deadline log 2 last=invalid regular expression: /);
+});
+
 Deno.test("ready: stop kills an exec check in flight and cancels every timer", async () => {
   const spec = ready({ check: { kind: "exec", argv: ["check", "{num}"] }, timeout: 30 });
   const { clock, os, events, watcher } = readySetup(spec);
@@ -120,16 +130,19 @@ Deno.test("ready: stop kills an exec check in flight and cancels every timer", a
   assert.deepEqual(events, []);
 });
 
-function healthSetup(spec: HealthSpec) {
+function healthSetup(spec: HealthSpec, stopOnUnhealthy = false) {
   const clock = new FakeClock();
   const os = new FakeProbeOs();
   const events: string[] = [];
-  const monitor = new HealthMonitor({
+  const monitor: HealthMonitor = new HealthMonitor({
     spec,
     exec,
     clock,
     os,
-    onUnhealthy: (e) => events.push(`unhealthy ${e.check} failures=${e.failures} last=${e.last}`),
+    onUnhealthy: (e) => {
+      events.push(`unhealthy ${e.check} failures=${e.failures} last=${e.last}`);
+      if (stopOnUnhealthy) monitor.stop();
+    },
     onHealthy: (e) => events.push(`healthy ${e.check} from=${e.from}`),
   });
   return { clock, os, events, monitor };
@@ -204,4 +217,15 @@ Deno.test("health: timeouts count as failures; stop kills an exec in flight and 
   assert.equal(child.groupAlive, false);
   assert.equal(monitor.status().state, "unknown");
   assert.equal(clock.pending, 0);
+});
+
+Deno.test("health: stop() from inside onUnhealthy (action restart) ends all checking", async () => {
+  const { clock, os, events, monitor } = healthSetup(health({ failures: 1, period: 1 }), true);
+  os.connectReply = osError("ConnectionRefused");
+  await clock.tick(0);
+  assert.equal(events.length, 1);
+  assert.equal(monitor.status().state, "unknown");
+  assert.equal(clock.pending, 0);
+  await clock.tick(10_000);
+  assert.equal(events.length, 1);
 });
