@@ -8,6 +8,7 @@ import { attach, DETACH_KEY_NAME } from "./attach.ts";
 import * as c from "./commands.ts";
 import { completionScript } from "./completion.ts";
 import { CtlError, EXIT } from "./errors.ts";
+import { reportFailure } from "./outcome.ts";
 import type { Session } from "./session.ts";
 
 /** Global options (`-c`, `-s`, `--json`) as parsed. */
@@ -136,11 +137,6 @@ export async function runArgs(
       // Help and version "errors" are successes; commander already printed its message.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (error instanceof CtlError) {
-      session.err(`taskmasterctl: ${error.message}\n`);
-      return error.exitCode;
-    }
-    session.err(`taskmasterctl: ${error instanceof Error ? error.message : String(error)}\n`);
-    return EXIT.failed;
+    return reportFailure(session, error);
   }
 }
