@@ -204,12 +204,16 @@ const FLOW_STOP = ",[]{}";
 /**
  * A flow collection closed on this line. Only its extent matters (its content is never the
  * socket), but quotes count only where a scalar starts, as in YAML, so `[don't]` is one plain
- * scalar and `["a]"]` one quoted one.
+ * scalar and `["a]"]` one quoted one. Anything YAML would call an error (`[,]`, `b[1]`, `[a: b:
+ * c]`, `[a]b`) is unsure: the library's recovery from it is not ours to predict.
  */
 function readFlow(line: string, p: number): Read | null {
   const open: string[] = [];
+  /** Per open collection: a `:` was seen in the current entry. */
+  const colon: boolean[] = [];
   let i = p;
-  let scalarMayStart = true;
+  let atStart = true; // a node may start here (after `[`, `{`, `,` or `:`)
+  let afterScalar = false; // the last node was a scalar (a `:` may follow)
   while (i < line.length) {
     const ch = line[i]!;
     if (ch === " ") {
@@ -218,28 +222,39 @@ function readFlow(line: string, p: number): Read | null {
     }
     if (ch === "#" && line[i - 1] === " ") return null; // a comment: the collection goes on
     if (ch === "[" || ch === "{") {
+      if (!atStart) return null;
       open.push(ch === "[" ? "]" : "}");
-      scalarMayStart = true;
+      colon.push(false);
+      afterScalar = false;
       i++;
     } else if (ch === "]" || ch === "}") {
       if (open.pop() !== ch) return null;
+      colon.pop();
       i++;
       if (open.length === 0) return { node: { kind: "flow" }, end: i };
-      scalarMayStart = false;
+      atStart = false;
+      afterScalar = false;
     } else if (ch === ",") {
-      scalarMayStart = true;
+      if (atStart) return null;
+      colon[colon.length - 1] = false;
+      atStart = true;
+      afterScalar = false;
       i++;
     } else if (ch === ":") {
-      if (scalarMayStart) return null;
-      scalarMayStart = true;
+      if (!afterScalar || colon.at(-1)) return null;
+      colon[colon.length - 1] = true;
+      atStart = true;
+      afterScalar = false;
       i++;
+    } else if (!atStart) {
+      return null;
     } else if (ch === '"' || ch === "'") {
-      if (!scalarMayStart) return null;
       const q = ch === '"' ? readDouble(line, i) : readSingle(line, i);
       if (q === null) return null;
       i = q.end;
-      scalarMayStart = false;
-    } else if ("?&*!|>%@`#-".includes(ch) && scalarMayStart) {
+      atStart = false;
+      afterScalar = true;
+    } else if ("?&*!|>%@`#-".includes(ch)) {
       return null; // explicit keys, anchors, aliases, tags, `- `…: the full parser's business
     } else {
       while (i < line.length) {
@@ -249,7 +264,8 @@ function readFlow(line: string, p: number): Read | null {
         if (c === " " && line[i + 1] === "#") break;
         i++;
       }
-      scalarMayStart = false;
+      atStart = false;
+      afterScalar = true;
     }
   }
   return null;

@@ -82,6 +82,40 @@ const OTHER_VALUES = [
   "",
 ];
 
+const FLOW_TOKENS = [
+  "[",
+  "]",
+  "{",
+  "}",
+  ", ",
+  ",",
+  ": ",
+  ":",
+  "a",
+  "b c",
+  '"q]"',
+  "'s'",
+  " ",
+  "\\",
+  "#",
+  " #",
+  "-1",
+  "don't",
+  "x[1]",
+  '"a":',
+  "?",
+  "&a",
+  "*a",
+];
+
+/** A flow collection, balanced or not, from flow-context pieces. */
+function randomFlow(rng: Rng): string {
+  let out = rng.pick(["[", "{"]);
+  const n = 1 + rng.int(8);
+  for (let i = 0; i < n; i++) out += rng.pick(FLOW_TOKENS);
+  return out + rng.pick(["]", "}", "]}", "}]", ""]);
+}
+
 function line(rng: Rng, indent: string, key: string, value: string): string {
   const comment = rng.chance(0.1) ? rng.pick([" # c", "  #c", "#glued"]) : "";
   return `${indent}${key}:${value === "" ? "" : " " + value}${comment}`;
@@ -92,7 +126,7 @@ function block(rng: Rng, indent: string, depth: number): string[] {
   const n = rng.int(4);
   for (let i = 0; i < n; i++) {
     const key = rng.pick(["cmd", "env", "args", "stdout", "numprocs", "socket", "taskmaster", "x"]);
-    const value = rng.pick(OTHER_VALUES);
+    const value = rng.chance(0.3) ? randomFlow(rng) : rng.pick(OTHER_VALUES);
     out.push(line(rng, indent, key, value));
     if (value === "|" || value === ">+") out.push(`${indent}  text line`, `${indent}  socket: /no`);
     else if (value === "" && depth < 3) {

@@ -70,6 +70,8 @@ const UNSURE: [string, string][] = [
   ["open double quote", 'x: "abc\ntaskmaster:\n  socket: /b\n"\n'],
   ["open single quote", "x: 'abc\ntaskmaster:\n  socket: /b\n'\n"],
   ["open flow", "x: [a,\ntaskmaster: 1]\n"],
+  ["flow collection glued to a scalar", "x: {a: b[1]}\ntaskmaster:\n  socket: /s\n"],
+  ["escaped flow indicator", "x: {a: \\[1]}\ntaskmaster:\n  socket: /s\n"],
   ["escaped line break", 'taskmaster:\n  socket: "/a\\\n    b"\n'],
   ["unknown escape", 'taskmaster:\n  socket: "/a\\q"\n'],
   ["null socket", "taskmaster:\n  socket: null\n"],
