@@ -92,6 +92,7 @@ function readNode(line: string, p: number): Read | null {
   // `-` may start a plain scalar (`-c`); `- ` was taken as an indicator above. Every other
   // indicator (`? : , ] } # & * ! % @` and backquote) is left to the full parser.
   if ("?:,]}#&*!%@`".includes(c)) return null;
+  if (c === "-" && (p + 1 === line.length || line[p + 1] === " ")) return null; // `key: - x`
   return readPlain(line, p);
 }
 

@@ -85,6 +85,8 @@ const UNSURE: [string, string][] = [
   ["indented root", "  taskmaster:\n    socket: /s\n"],
   ["sequence under taskmaster", "taskmaster:\n- socket: /s\n"],
   ["bad indentation", "taskmaster:\n    socket: /s\n  http: false\n"],
+  ["sequence indicator as value", "taskmaster:\n  socket: -  1/2\n"],
+  ["sequence indicator as value after quoted key", 'taskmaster:\n  "socket": - /a\n'],
   ["nested compact mapping", "taskmaster:\n  socket: a: b\n"],
   ["glued comment after quote", 'taskmaster:\n  socket: "/s"#c\n'],
   ["lone CR", "x: 1\rtaskmaster:\n  socket: /s\n"],
