@@ -6,8 +6,9 @@
  * would otherwise load the YAML library and parse every program just to find one path
  * (docs/cli.md "Finding the socket"). Pure: no Deno APIs.
  *
- * Two shapes are understood: block-style YAML in a conservative subset (see yaml_line.ts), and
- * JSON (a YAML subset) read with the native JSON parser.
+ * Two shapes are understood: block-style YAML in a conservative subset (see yaml_line.ts), read
+ * line by line up to the end of taskmaster's entry (the rest only checked for top-level lines
+ * that could repeat the key), and JSON (a YAML subset) read with the native JSON parser.
  */
 import { lexLine, type LineShape } from "./yaml_line.ts";
 
@@ -83,6 +84,13 @@ interface Pending {
   readonly taskmaster: boolean;
 }
 
+/**
+ * After taskmaster's entry: a top-level line that could be a second `taskmaster` (however
+ * spelled: quoted, explicit, tagged, aliased) or `socket`, a document marker or directive, a
+ * root sequence or flow collection, or a tab. Deliberately broad: a match only costs the parse.
+ */
+const LATER_RISK = /^(?:taskmaster|socket|["'?{[&*!%@`|>\t-]|<<|\.\.\.)/m;
+
 /** Walks the lines with an indentation stack; unsure at the first thing outside the subset. */
 function scanBlock(lines: readonly string[]): SocketScan {
   const frames: Frame[] = [];
@@ -91,7 +99,8 @@ function scanBlock(lines: readonly string[]): SocketScan {
   let started = false;
   let taskmasterSeen = false;
   let socket: { value: string } | null = null;
-  for (const line of lines) {
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
     if (block !== null) {
       // Block scalar content: blank lines and lines indented past the parent belong to it.
       const ind = leadingSpaces(line);
@@ -107,6 +116,12 @@ function scanBlock(lines: readonly string[]): SocketScan {
     if (ind === line.length || line[ind] === "#") {
       if (line.includes("\t")) return UNSURE;
       continue;
+    }
+    if (ind === 0 && taskmasterSeen) {
+      // taskmaster's entry is complete, and YAML reads top-down: what follows cannot change it.
+      // Only a line that might repeat the key or start another document is left to the parse.
+      if (LATER_RISK.test(lines.slice(i).join("\n"))) return UNSURE;
+      break;
     }
     if (ind === 0 && /^(---|\.\.\.|%)/.test(line)) {
       // Only one document start, before any content; no directives, no document end.

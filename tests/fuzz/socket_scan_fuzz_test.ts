@@ -261,6 +261,12 @@ Deno.test("socket scan fuzzer: whenever the quick scan answers, the full parse a
     await check(base);
     const other = corpus.length > 0 && rng.chance(0.3) ? rng.pick(corpus) : generate(rng);
     await check(mutateText(rng, base, TOKENS, other));
+    // A clean taskmaster entry first, then anything: the scan stops reading after that entry.
+    const head = rng.pick([
+      "taskmaster:\n  socket: /t\n",
+      "taskmaster:\n  socket: '/t'\n  http: false\n",
+    ]);
+    await check(head + mutateText(rng, generate(rng), TOKENS, other));
   }
   console.log(`socket scan fuzzer: ${runs} texts, the quick scan answered ${answered}`);
   // A fuzzer whose scan never answers proves nothing.
