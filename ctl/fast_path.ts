@@ -7,6 +7,7 @@
  * so errors, help texts and exit codes stay commander's (docs/cli.md "Commands").
  */
 import * as c from "./commands.ts";
+import { EXIT } from "./errors.ts";
 import { reportFailure } from "./outcome.ts";
 import type { Session } from "./session.ts";
 
@@ -52,7 +53,7 @@ export function parseFastPath(args: readonly string[]): FastCall | null {
 
 /** Runs a parsed call; returns the exit code like program.ts's runArgs. Never throws. */
 export async function runFastCall(call: FastCall, session: Session): Promise<number> {
-  session.exitCode = 0;
+  session.exitCode = EXIT.ok;
   try {
     const names = [...call.names];
     if (call.command === "status") await c.cmdStatus(session, names, call.json);
