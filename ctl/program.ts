@@ -9,6 +9,7 @@ import * as c from "./commands.ts";
 import { completionScript } from "./completion.ts";
 import { CtlError, EXIT } from "./errors.ts";
 import { cmdExport, type ExportCommandOptions } from "./export.ts";
+import { reportFailure } from "./outcome.ts";
 import type { Session } from "./session.ts";
 
 /** Global options (`-c`, `-s`, `--json`) as parsed. */
@@ -155,11 +156,6 @@ export async function runArgs(
       // Help and version "errors" are successes; commander already printed its message.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (error instanceof CtlError) {
-      session.err(`taskmasterctl: ${error.message}\n`);
-      return error.exitCode;
-    }
-    session.err(`taskmasterctl: ${error instanceof Error ? error.message : String(error)}\n`);
-    return EXIT.failed;
+    return reportFailure(session, error);
   }
 }
