@@ -6,7 +6,7 @@
 /** Waits until `check()` returns a truthy value and resolves with it; rejects after `timeoutMs`. */
 export async function waitFor<T>(
   check: () => T | Promise<T>,
-  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+  options: { timeoutMs?: number; intervalMs?: number; what?: string | (() => string) } = {},
 ): Promise<NonNullable<T>> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const intervalMs = options.intervalMs ?? 20;
@@ -22,13 +22,15 @@ export async function waitFor<T>(
     }
     if (performance.now() > deadline) {
       throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${options.what ?? "condition"} (last: ${
-          String(last)
-        })`,
+        `timed out after ${timeoutMs} ms waiting for ${what(options.what)} (last: ${String(last)})`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
+}
+
+function what(description: string | (() => string) | undefined): string {
+  return typeof description === "function" ? description() : description ?? "condition";
 }
 
 /** True while a process with this pid exists (zombies count as gone). */
