@@ -4,9 +4,10 @@
  */
 
 /**
- * Files that run alone, after the parallel phase. Each either loads the machine on purpose (so it
- * would slow or starve the others) or prints figures (latency, rate, RSS, CPU) that only mean
- * something on an otherwise quiet suite.
+ * Files that run alone, after the parallel phase. Each loads the machine on purpose (it would
+ * slow the others down and its printed figures — latency, rate, RSS, CPU — would mean nothing
+ * next to them) or still asserts a timing figure. Everything else runs in parallel: tests assert
+ * outcomes and wait on events, so other files' load only makes them slower.
  */
 export const SERIAL: ReadonlySet<string> = new Set([
   "tests/integration/supervisor/spawn500_test.ts", // 200 children at once
@@ -15,12 +16,6 @@ export const SERIAL: ReadonlySet<string> = new Set([
   "tests/reliability/log_load_test.ts", // L4: 20 MB/s of output; L5: 2 × 100 MiB lines
   "tests/reliability/socket_abuse_test.ts", // B1: 400 hostile requests; L6: 200 connections
   "tests/reliability/daemon_signals_test.ts", // F7: crash storm + HUPs
-  "tests/reliability/log_faults_test.ts", // F11: disk full in a tmpfs; writer stall figures
-  "tests/reliability/stop_faults_test.ts", // F1/F2: stop intervals measured from outside
-  "tests/reliability/clock_test.ts", // F17: intervals under libfaketime
-  "tests/reliability/tree_faults_test.ts", // F3–F5: process trees, port reuse
-  "tests/fuzz/config_fuzz_test.ts", // 10 s of CPU-bound fuzzing
-  "tests/fuzz/api_fuzz_test.ts", // 10 s of CPU-bound fuzzing
 ]);
 
 /** Deno's default test file pattern: `{*_,*.,}test.{ts,tsx,mts,js,mjs,jsx}`. */
