@@ -41,6 +41,13 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
+/** Appends everything `stream` yields to `file` (both of a child's streams share the file). */
+async function copy(stream: ReadableStream<Uint8Array>, file: Deno.FsFile): Promise<void> {
+  for await (const chunk of stream) {
+    for (let at = 0; at < chunk.length;) at += await file.write(chunk.subarray(at));
+  }
+}
+
 const dir = ".tmp/stress";
 const lines: string[] = [];
 let failedRuns = 0;
@@ -62,10 +69,7 @@ try {
       stderr: "piped",
       env: { NO_COLOR: "1" },
     }).spawn();
-    await Promise.all([
-      suite.stdout.pipeTo(file.writable, { preventClose: true }),
-      suite.stderr.pipeTo(file.writable, { preventClose: true }),
-    ]);
+    await Promise.all([copy(suite.stdout, file), copy(suite.stderr, file)]);
     const status = await suite.status;
     suite = null;
     file.close();
