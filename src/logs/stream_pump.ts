@@ -78,11 +78,8 @@ async function run(reader: ReadableStreamBYOBReader, sinks: PumpSinks): Promise<
       ring?.push(value);
       if (batch) await batch.push(value);
       else if (aligner) {
-        // Push first: the continuation of a held-back line is in hand, so the partial-line
-        // timer must not flush the line's head while this pump waits on its previous write.
-        // The file serializes writes, so order is kept; awaiting the latest keeps backpressure.
-        aligner.push(value);
         if (pending) await pending;
+        aligner.push(value);
       }
     }
   } catch (error) {
