@@ -122,7 +122,15 @@ Deno.test("F8: SIGTERM then SIGHUP 0.5 s later: shutdown completes, exit 0, noth
       new Promise<null>((resolve) => setTimeout(() => resolve(null), 10_000)),
     ]);
     const seconds = (performance.now() - t0) / 1000;
-    const respawned = daemon.lines.slice(from).filter((l) => / spawned /.test(l));
+    // Lines reach the test through a pump that lags the daemon: a spawn from just before the
+    // SIGTERM can arrive after `from`. The daemon's own order is what counts: spawns after its
+    // `daemon-stop … phase=begin` line.
+    if (status !== null) await daemon.waitLine(/ daemon-stop .*phase=end/, { fromLine: from });
+    const begin = daemon.lines.findIndex((l, i) =>
+      i >= from && / daemon-stop .*phase=begin/.test(l)
+    );
+    const respawned = daemon.lines.slice(begin >= 0 ? begin : from)
+      .filter((l) => / spawned /.test(l));
     const left = tagged(canary);
     console.log(
       `F8: exit ${status?.code} after ${seconds.toFixed(2)} s (child needs 2 s); ` +
