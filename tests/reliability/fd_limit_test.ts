@@ -4,7 +4,6 @@
  */
 import assert from "node:assert/strict";
 import { startDaemon } from "../helpers/daemon_harness.ts";
-import { waitFor } from "../helpers/wait_for.ts";
 
 Deno.test("L7: taskmasterd raises its soft NOFILE limit to the hard limit", async () => {
   const daemon = await startDaemon("taskmaster:\n  http: false\nprograms: {}\n", {
@@ -15,11 +14,8 @@ Deno.test("L7: taskmasterd raises its soft NOFILE limit to the hard limit", asyn
     const row = limits.split("\n").find((line) => line.startsWith("Max open files"));
     console.log(`L7: started with nofile 1024:4096 → ${row?.replace(/\s+/g, " ")}`);
     assert.match(row ?? "", /Max open files\s+4096\s+4096/);
-    // `daemon-start` is logged after the socket answers (the limit is raised first): wait for it.
-    await waitFor(() => daemon.lines.some((line) => / daemon-start /.test(line)), {
-      what: "daemon-start line",
-    });
-    assert.ok(daemon.lines.some((line) => / daemon-start .*nofile=4096/.test(line)));
+    // The line is on the daemon's stderr, read by another pump than the socket's: wait for it.
+    await daemon.waitLine(/ daemon-start .*nofile=4096/);
   } finally {
     await daemon.stop();
   }
