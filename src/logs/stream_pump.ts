@@ -78,6 +78,9 @@ async function run(reader: ReadableStreamBYOBReader, sinks: PumpSinks): Promise<
       ring?.push(value);
       if (batch) await batch.push(value);
       else if (aligner) {
+        // `value` may end the held-back line: no timed flush while we wait for the last write,
+        // or a line whose end was already read would be written split.
+        aligner.hold();
         if (pending) await pending;
         aligner.push(value);
       }
@@ -169,6 +172,12 @@ class LineAligner {
     if (cut > 0) this.#write(data.subarray(0, cut));
     this.#carry = data.subarray(cut);
     this.#timer = setTimeout(() => this.flush(), PARTIAL_FLUSH_MS);
+  }
+
+  /** Cancels the timed flush: more bytes of the stream are about to be pushed. */
+  hold(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
   }
 
   /** Writes the held-back partial line now. */

@@ -136,3 +136,20 @@ Deno.test("a chunk failing half-way drops only its rest; the next write leads wi
     assert.deepEqual(errors, ["Error: EIO"]);
   });
 });
+
+Deno.test("a starved event loop is not a stalled disk: the write lands, nothing is dropped", async () => {
+  await withTempDir(async (dir) => {
+    const path = `${dir}/starved.log`;
+    const file = new RotatingFile(path, opened(path), { maxBytes: 0, backups: 0 });
+    const pending = file.write(enc.encode("line\n"));
+    // Block the event loop past the stall limit: the write completes meanwhile, and the stall
+    // timer falls due in the same turn as its completion.
+    const until = performance.now() + 1500;
+    while (performance.now() < until) { /* busy */ }
+    assert.deepEqual(await pending, { status: "written" });
+    assert.deepEqual(await file.write(enc.encode("next\n")), { status: "written" });
+    await file.close();
+    assert.equal(read(path), "line\nnext\n");
+    assert.equal(file.droppedBytes, 0);
+  });
+});

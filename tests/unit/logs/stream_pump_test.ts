@@ -20,7 +20,11 @@ function pipe() {
     stream,
     push: (data: string | Uint8Array) =>
       controller.enqueue(typeof data === "string" ? encoder.encode(data) : data),
-    end: () => controller.close(),
+    // A read pending at close is answered by responding 0 to its BYOB request (the stream spec).
+    end: () => {
+      controller.close();
+      controller.byobRequest?.respond(0);
+    },
     fail: (error: Error) => controller.error(error),
   };
 }
@@ -214,4 +218,27 @@ Deno.test("a stream error ends the pump quietly, keeping what was already read",
   p.fail(new Error("pipe broke"));
   await pump.done;
   assert.equal(joined(f.writes), "kept\n");
+});
+
+Deno.test("shared file: a line whose end was read while a write is in flight is never split", async () => {
+  const p = pipe();
+  const rec = recordingFile(WRITTEN, true);
+  const pump = pumpStream(p.stream, {
+    ring: null,
+    file: rec.file,
+    lineAligned: true,
+    onOutcome: () => {},
+  });
+  p.push("first\npar");
+  // "first\n" is in flight (held); "par" waits for its newline.
+  while (rec.writes.length < 1) await new Promise((r) => setTimeout(r, 5));
+  p.push("tial\n");
+  // Longer than the partial-line flush delay while the first write is still in flight.
+  await new Promise((r) => setTimeout(r, 400));
+  while (rec.release()) await new Promise((r) => setTimeout(r, 5));
+  p.end();
+  const releasing = setInterval(() => rec.release(), 5);
+  await pump.done;
+  clearInterval(releasing);
+  assert.deepEqual(rec.text(), ["first\n", "partial\n"]);
 });
