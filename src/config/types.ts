@@ -117,6 +117,12 @@ export interface ProgramSpec {
   readonly maxrestartdelay: number;
   /** Which endings of an instance shut the daemon down, or false (policy: applies live). */
   readonly critical: CriticalMode | false;
+  /** `depends_on` in written order (policy: applies to later starts). */
+  readonly dependsOn: readonly Dependency[];
+  /** `ready:`, or null: RUNNING after `starttime` alone (policy). */
+  readonly ready: ReadySpec | null;
+  /** `health:`, or null: no health checks (policy: applies in place on reload). */
+  readonly health: HealthSpec | null;
   /** Position in the file (0-based), used for ordering `status`. */
   readonly order: number;
 }

@@ -28,6 +28,9 @@ export function makeSpec(patch: Partial<ProgramSpec> = {}): ProgramSpec {
     identity: null,
     maxrestartdelay: 60,
     critical: false,
+    dependsOn: [],
+    ready: null,
+    health: null,
     order: 0,
     ...patch,
   };
