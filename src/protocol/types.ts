@@ -6,6 +6,7 @@
 /** Process states (supervisord's). */
 export type ProcState =
   | "STOPPED"
+  | "WAITING"
   | "STARTING"
   | "RUNNING"
   | "BACKOFF"
@@ -43,6 +44,12 @@ export interface ProcessStatus {
   restarts: number;
   /** Free text: reason of FATAL, pending crash-loop delay, uptime hint… */
   description: string;
+  /** Unmet dependencies while WAITING (`"db (ready)"`), else `[]`. */
+  waitingOn: string[];
+  /** null without a ready check, else whether the current spawn passed it. */
+  ready: boolean | null;
+  /** null without a health check; `unknown` whenever the process is not RUNNING. */
+  health: HealthStatus | null;
   /** The operator's override if any, else `autostart` (docs/state.md). */
   desired: DesiredState;
   /** True when an operator override exists (`reset` removes it). */
@@ -122,7 +129,13 @@ export type EventName =
   | "daemon-stop"
   | "critical-exit"
   | "state-restored"
-  | "state-error";
+  | "state-error"
+  | "waiting"
+  | "ready"
+  | "ready-timeout"
+  | "dependency-failed"
+  | "healthy"
+  | "unhealthy";
 
 /** One event of the daemon event log. */
 export interface LogEvent {

@@ -14,6 +14,7 @@ import { type Effect, type MachineEvent, transition } from "./machine.ts";
 import { initialRecord, LIVE_STATES, type ProcRecord } from "./states.ts";
 import { type CriticalDecision, criticalDecision, type Ending } from "./critical.ts";
 import { isExpected } from "./policy.ts";
+import { LineSplitter, type ReadyWatch, type ReadyWatchFactory, realReadyWatch } from "./ready.ts";
 
 /** What an instance needs to apply the critical-program policy (docs/lifecycle.md). */
 export interface CriticalHooks {
@@ -41,6 +42,8 @@ export interface InstanceOptions {
   readonly onChildChange?: () => void;
   /** Critical-program hooks; without them no ending is ever critical. */
   readonly critical?: CriticalHooks;
+  /** Ready checks of a program with `ready:` (default: the real probes). */
+  readonly readyWatch?: ReadyWatchFactory;
 }
 
 /**
@@ -71,6 +74,8 @@ export class Instance {
   #operatorSignalAt: number | null = null;
   /** Generation whose exit came within `stoptime` of an operator `signal`, if any. */
   #operatorExitGen: number | null = null;
+  /** The ready watch of the current spawn while it is STARTING (only with `ready:`). */
+  #readyWatch: { gen: number; watch: ReadyWatch; unfollow: () => void } | null = null;
 
   constructor(options: InstanceOptions) {
     this.index = options.index;
@@ -158,6 +163,9 @@ export class Instance {
       since: new Date(clock.wall() - (clock.now() - r.since)).toISOString(),
       restarts: r.restarts,
       description: r.description,
+      waitingOn: [...r.waitingOn],
+      ready: r.ready,
+      health: null,
     };
   }
 
@@ -209,6 +217,7 @@ export class Instance {
     if (result.dropped) return;
     const changed = result.record !== this.#record;
     this.#record = result.record;
+    this.#endReadyWatch(false);
     for (const effect of result.effects) this.#run(effect);
     if (!changed) return;
     for (const listener of [...this.#listeners]) {
@@ -324,7 +333,52 @@ export class Instance {
     this.#exits.add(exit);
     exit.finally(() => this.#exits.delete(exit));
     this.dispatch({ type: "SPAWNED", gen, pid: child.pid });
+    this.#beginReadyWatch(gen, output);
     this.#options.onChildChange?.();
+  }
+
+  /** Starts the ready checks of spawn `gen` (no timer at all without `ready:`). */
+  #beginReadyWatch(gen: number, output: ProcessOutput): void {
+    const ready = this.#spec.ready;
+    this.#endReadyWatch(true);
+    if (ready === null || this.#record.generation !== gen || this.#record.state !== "STARTING") {
+      return;
+    }
+    const factory = this.#options.readyWatch ?? realReadyWatch;
+    const watch = factory({
+      ready,
+      spec: this.#spec,
+      processName: this.#name,
+      index: this.index,
+      secretEnv: this.#options.secretEnv(),
+      clock: this.#options.clock,
+      onReady: (e) => this.dispatch({ type: "READY", gen, check: e.check, after: e.after }),
+      onDeadline: (e) => this.dispatch({ type: "READY_TIMEOUT", gen, ...e }),
+    });
+    let unfollow = () => {};
+    if (ready.check.kind === "log") {
+      const feed = (line: string) => watch.feedLine(line);
+      const out = new LineSplitter(feed);
+      const err = new LineSplitter(feed);
+      const a = output.follow("stdout", (chunk) => out.push(chunk));
+      const b = output.follow("stderr", (chunk) => err.push(chunk));
+      unfollow = () => {
+        a();
+        b();
+      };
+    }
+    this.#readyWatch = { gen, watch, unfollow };
+  }
+
+  /** Ends the ready watch once its spawn left STARTING (or always, with `force`). */
+  #endReadyWatch(force: boolean): void {
+    const current = this.#readyWatch;
+    if (current === null) return;
+    const r = this.#record;
+    if (!force && r.state === "STARTING" && r.generation === current.gen) return;
+    this.#readyWatch = null;
+    current.unfollow();
+    current.watch.stop();
   }
 
   /** Exit handling: stop the group's leftovers, wait for the output, then publish the exit. */

@@ -18,6 +18,9 @@ const base: Omit<ProcessStatus, "name" | "state" | "pid"> = {
   since: "2024-01-01T00:00:00.000Z",
   restarts: 0,
   description: "",
+  waitingOn: [],
+  ready: null,
+  health: null,
   desired: "started",
   held: false,
 };
@@ -190,6 +193,9 @@ Deno.test("human status marks held processes with held started / held stopped", 
     since: "2024-01-01T00:00:00.000Z",
     restarts: 0,
     description: "",
+    waitingOn: [],
+    ready: null,
+    health: null,
   };
   const text = renderStatus([
     { ...base, name: "a", state: "STOPPED", desired: "stopped", held: true },
