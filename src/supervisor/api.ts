@@ -21,6 +21,8 @@ export type Actor = "ctl" | "web";
  */
 export interface ActionOptions {
   readonly by?: Actor;
+  /** `start --no-deps`: ignore `depends_on` (nothing pulled in, nothing waited for). */
+  readonly noDeps?: boolean;
 }
 
 /**
