@@ -5,6 +5,7 @@
 import type {
   ActionResult,
   DaemonInfo,
+  DepsInfo,
   ProcessStatus,
   ProcState,
   ReloadResult,
@@ -39,6 +40,7 @@ function paintState(state: ProcState | null, paint: Paint): string {
     case "EXITED":
       return paint.red(state);
     case "STARTING":
+    case "WAITING":
     case "STOPPING":
       return paint.yellow(state);
     default:
@@ -136,4 +138,13 @@ function stateLine(info: DaemonInfo, paint: Paint): string {
     ? `off (${count} in memory)`
     : `${info.stateFile} (${count})`;
   return info.stateError === null ? where : `${where}, ${paint.red(`error: ${info.stateError}`)}`;
+}
+
+/** `deps`: the start waves, then every edge (`web -> db (ready)`). */
+export function renderDeps(info: DepsInfo): string {
+  if (info.edges.length === 0) return "no dependencies\n";
+  const lines = info.waves.map((wave, i) => `wave ${i + 1}: ${wave.join(" ")}`);
+  lines.push("edges:");
+  for (const e of info.edges) lines.push(`  ${e.from} -> ${e.to} (${e.condition})`);
+  return lines.join("\n") + "\n";
 }

@@ -7,6 +7,7 @@
 import type {
   ActionResult,
   DaemonInfo,
+  DepsInfo,
   LogEvent,
   ProcessStatus,
   ReloadResult,
@@ -17,7 +18,7 @@ import type {
 export interface CommandTable {
   version: { req: Record<string, never>; res: { version: string; apiVersion: number } };
   status: { req: { names?: string[] }; res: ProcessStatus[] };
-  start: { req: { names: string[] }; res: ActionResult[] };
+  start: { req: { names: string[]; noDeps?: boolean }; res: ActionResult[] };
   stop: { req: { names: string[] }; res: ActionResult[] };
   restart: { req: { names: string[] }; res: ActionResult[] };
   signal: { req: { signal: string; names: string[] }; res: ActionResult[] };
@@ -33,6 +34,7 @@ export interface CommandTable {
   stdin: { req: { name: string; data: string }; res: { bytes: number } };
   alertTest: { req: Record<string, never>; res: { message: string } };
   reset: { req: { names: string[] }; res: ActionResult[] };
+  deps: { req: Record<string, never>; res: DepsInfo };
 }
 
 /** A command name. */
@@ -55,6 +57,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "stdin",
   "alertTest",
   "reset",
+  "deps",
 ];
 
 /** True when `name` is a known command (own key check: `__proto__` is not a command). */

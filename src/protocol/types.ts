@@ -56,6 +56,19 @@ export interface ProcessStatus {
   held: boolean;
 }
 
+/** One edge of the dependency graph: `from` waits for `to` (docs/lifecycle.md). */
+export interface DependencyEdge {
+  from: string;
+  to: string;
+  condition: "started" | "ready" | "completed";
+}
+
+/** `taskmasterctl deps`: start waves (each depends on earlier ones only) and every edge. */
+export interface DepsInfo {
+  waves: string[][];
+  edges: DependencyEdge[];
+}
+
 /** What the operator wants of a process (docs/state.md). */
 export type DesiredState = "started" | "stopped";
 

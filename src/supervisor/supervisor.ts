@@ -14,6 +14,7 @@ import { parseSendableSignal } from "../protocol/signals.ts";
 import type {
   ActionResult,
   DaemonInfo,
+  DepsInfo,
   ProcessStatus,
   ReloadResult,
   StreamName,
@@ -33,6 +34,7 @@ import { DependencyCoordinator } from "./deps.ts";
 import { type DepActionsHost, orderedStop, startDependencies, startNamed } from "./dep_actions.ts";
 import { planStart } from "./start_plan.ts";
 import { stopInOrder } from "./stop_order.ts";
+import { startWaves } from "../config/graph.ts";
 import { applyDiff, type ReloadHost } from "./reload.ts";
 import { resetIntent, withUnsaved } from "./intent.ts";
 
@@ -206,6 +208,16 @@ export class Supervisor implements SupervisorCore {
       if (this.#shuttingDown) return stopOne(i, this.#clock, "shutdown");
       return restartOne(i, this.#clock);
     });
+  }
+
+  deps(): DepsInfo {
+    const programs = this.#config.programs;
+    return {
+      waves: startWaves(programs),
+      edges: programs.flatMap((p) =>
+        p.dependsOn.map((d) => ({ from: p.name, to: d.name, condition: d.condition }))
+      ),
+    };
   }
 
   reset(names: readonly string[]): ActionResult[] {

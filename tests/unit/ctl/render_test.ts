@@ -4,6 +4,7 @@ import {
   formatUptime,
   makePaint,
   renderActions,
+  renderDeps,
   renderInfo,
   renderReload,
   renderStatus,
@@ -202,4 +203,19 @@ Deno.test("human status marks held processes with held started / held stopped", 
     { ...base, name: "b", state: "STOPPED", desired: "stopped", held: false },
   ], makePaint(false));
   assert.equal(text, "a  STOPPED   held stopped, exit status 0\nb  STOPPED   exit status 0\n");
+});
+
+Deno.test("deps rendering: waves then edges; none when no edges", () => {
+  assert.equal(renderDeps({ waves: [["a", "b"]], edges: [] }), "no dependencies\n");
+  assert.equal(
+    renderDeps({
+      waves: [["db", "migrate"], ["web"]],
+      edges: [{ from: "web", to: "db", condition: "ready" }, {
+        from: "web",
+        to: "migrate",
+        condition: "completed",
+      }],
+    }),
+    "wave 1: db migrate\nwave 2: web\nedges:\n  web -> db (ready)\n  web -> migrate (completed)\n",
+  );
 });

@@ -26,6 +26,7 @@ const everyKeyListed: Record<keyof CommandTable, Listed> = {
   stdin: "stdin",
   alertTest: "alertTest",
   reset: "reset",
+  deps: "deps",
 };
 
 Deno.test("COMMAND_NAMES lists every command of the table once", () => {
