@@ -82,7 +82,17 @@ function detail(p: ProcessStatus, now: number): string {
   else if (p.pid === null && p.exitCode !== null) parts.push(`exit status ${p.exitCode}`);
   if (p.restarts > 0) parts.push(`restarts ${p.restarts}`);
   if (p.description !== "") parts.push(p.description);
+  const health = healthText(p.health);
+  if (health !== "") parts.push(health);
   return parts.join(", ");
+}
+
+/** `healthy`, `unhealthy 3 (HTTP 503)`, `failing 1 (timeout after 2s)`; "" when unknown. */
+function healthText(h: ProcessStatus["health"] | undefined): string {
+  if (h === undefined || h === null || h.state === "unknown") return "";
+  const why = h.message === "" ? "" : ` (${h.message})`;
+  if (h.state === "unhealthy") return `unhealthy ${h.failures}${why}`;
+  return h.failures > 0 ? `healthy, failing ${h.failures}${why}` : "healthy";
 }
 
 /** One line per action result: `name: message`, failures in red. */

@@ -153,6 +153,7 @@ export const ALERT_SWITCHES = {
   "log-loss": "logLoss",
   "http-error": "httpError",
   "critical": "critical",
+  "unhealthy": "unhealthy",
 } as const;
 
 /** `alerts` numbers: YAML key → [AlertsSpec field, default, integer?]. */

@@ -149,6 +149,8 @@ export interface AlertsSpec {
   readonly httpError: boolean;
   /** A critical program ended the daemon (sent at once, not batched). */
   readonly critical: boolean;
+  /** A process turned unhealthy (its health check failed `failures` times in a row). */
+  readonly unhealthy: boolean;
   /** Unexpected exits of one program within `crashloopWindow` seconds that make a crashloop. */
   readonly crashloopExits: number;
   readonly crashloopWindow: number;

@@ -14,6 +14,7 @@ import { type Effect, type MachineEvent, transition } from "./machine.ts";
 import { initialRecord, LIVE_STATES, type ProcRecord } from "./states.ts";
 import { type CriticalDecision, criticalDecision, type Ending } from "./critical.ts";
 import { isExpected } from "./policy.ts";
+import { HealthSlot, type HealthWatchFactory, realHealthWatch } from "./health.ts";
 import { LineSplitter, type ReadyWatch, type ReadyWatchFactory, realReadyWatch } from "./ready.ts";
 
 /** What an instance needs to apply the critical-program policy (docs/lifecycle.md). */
@@ -44,6 +45,8 @@ export interface InstanceOptions {
   readonly critical?: CriticalHooks;
   /** Ready checks of a program with `ready:` (default: the real probes). */
   readonly readyWatch?: ReadyWatchFactory;
+  /** Health checks of a program with `health:` (default: the real probes). */
+  readonly healthWatch?: HealthWatchFactory;
 }
 
 /**
@@ -76,6 +79,7 @@ export class Instance {
   #operatorExitGen: number | null = null;
   /** The ready watch of the current spawn while it is STARTING (only with `ready:`). */
   #readyWatch: { gen: number; watch: ReadyWatch; unfollow: () => void } | null = null;
+  #health: HealthSlot;
 
   constructor(options: InstanceOptions) {
     this.index = options.index;
@@ -84,6 +88,13 @@ export class Instance {
     this.#options = options;
     this.#output = options.output;
     this.#record = initialRecord(options.clock.now());
+    this.#health = new HealthSlot({
+      factory: options.healthWatch ?? realHealthWatch,
+      clock: options.clock,
+      emit: (level, event, fields) =>
+        options.hub.emit(level, event, { process: this.#name, program: this.#spec.name }, fields),
+      restart: (gen) => this.dispatch({ type: "UNHEALTHY", gen }),
+    });
   }
 
   /** `prog` or `prog:N` (changes when numprocs crosses 1). */
@@ -99,7 +110,10 @@ export class Instance {
     return this.#spec;
   }
   set spec(spec: ProgramSpec) {
+    const healthChanged = JSON.stringify(spec.health) !== JSON.stringify(this.#spec.health);
     this.#spec = spec;
+    // A reload's `health` change applies in place: the checks start again, the process stays.
+    if (healthChanged) this.#syncHealth(true);
   }
 
   /** The output capture of this instance. Replace it only while no child runs. */
@@ -165,7 +179,7 @@ export class Instance {
       description: r.description,
       waitingOn: [...r.waitingOn],
       ready: r.ready,
-      health: null,
+      health: this.#health.status(this.#spec),
     };
   }
 
@@ -218,6 +232,7 @@ export class Instance {
     const changed = result.record !== this.#record;
     this.#record = result.record;
     this.#endReadyWatch(false);
+    this.#syncHealth(false);
     for (const effect of result.effects) this.#run(effect);
     if (!changed) return;
     for (const listener of [...this.#listeners]) {
@@ -368,6 +383,15 @@ export class Instance {
       };
     }
     this.#readyWatch = { gen, watch, unfollow };
+  }
+
+  #syncHealth(restart: boolean): void {
+    const r = this.#record;
+    this.#health.sync(r.state === "RUNNING", r.generation, this.#spec, {
+      name: this.#name,
+      index: this.index,
+      secretEnv: this.#options.secretEnv(),
+    }, restart);
   }
 
   /** Ends the ready watch once its spawn left STARTING (or always, with `force`). */

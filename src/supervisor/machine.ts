@@ -52,7 +52,7 @@ export function transition(
 /** Dependency news for a process that is not WAITING: too late to matter (no propagation). */
 const notWaiting = { DEPS_MET: ignoreAny, DEP_FAILED: ignoreAny } as const;
 /** Ready news of another spawn, or after the start settled: nothing to do. */
-const noReadyCheck = { READY: ignoreAny, READY_TIMEOUT: ignoreAny } as const;
+const noReadyCheck = { READY: ignoreAny, READY_TIMEOUT: ignoreAny, UNHEALTHY: ignoreAny } as const;
 
 function ignoreAny(record: ProcRecord): Transition {
   return ignore(record);
@@ -145,6 +145,8 @@ export const TABLE: { readonly [S in ProcState]: Row } = {
         event: "ready",
         fields: { check: e.check, after: e.after },
       }]),
+    // health checks run only while RUNNING: a verdict of another period is stale
+    UNHEALTHY: (r) => ignore(r),
     // STARTING -> STOPPING (deadline passed: stop it; its exit is a failed start)
     READY_TIMEOUT: (r, e, ctx) => {
       const stop = beginStop(
@@ -178,6 +180,8 @@ export const TABLE: { readonly [S in ProcState]: Row } = {
     TIMEOUT: (r) => ignore(r),
     ...notWaiting,
     ...noReadyCheck,
+    // RUNNING -> STOPPING (`stopping reason=unhealthy`; its exit restarts it, as unexpected)
+    UNHEALTHY: (r, _e, ctx) => beginStop(r, { type: "STOP", by: "daemon" }, ctx, null, true),
   },
   BACKOFF: {
     // BACKOFF -> STARTING (operator start resets retries and throttle) | WAITING (unmet deps)
@@ -197,7 +201,10 @@ export const TABLE: { readonly [S in ProcState]: Row } = {
     // STOPPING -> STOPPING (a start waits for the stop to finish)
     START: (r) => same(r),
     // STOPPING -> STOPPING (an operator stop turns a failed-start stop into a plain stop)
-    STOP: (r) => r.failReason === null ? same(r) : same({ ...r, wanted: "down", failReason: null }),
+    STOP: (r) =>
+      r.failReason === null && !r.healthRestart
+        ? same(r)
+        : same({ ...r, wanted: "down", failReason: null, healthRestart: false }),
     // STOPPING -> STOPPING (spawn finished after the stop: signal the new child too)
     SPAWNED: (r, e, ctx) => ({
       record: { ...r, pid: e.pid },
@@ -208,6 +215,7 @@ export const TABLE: { readonly [S in ProcState]: Row } = {
     // STOPPING -> STOPPED | BACKOFF | FATAL (the stop of a failed start: ready deadline)
     EXITED: (r, e, ctx) => {
       const exit = exitOf(e);
+      if (r.healthRestart) return runningExited(r, e, ctx, true);
       if (r.failReason === null) return stoppedAfter(r, ctx, exit);
       return startFailed(r, ctx, r.failReason, {
         lastExit: exit,

@@ -84,6 +84,7 @@ export function spawn(
     ready: ctx.spec.ready === null ? null : false,
     starttimeDone: false,
     failReason: null,
+    healthRestart: false,
   });
   // A restart straight from an exit passes through STARTING again: force a fresh `since`.
   return {
@@ -204,17 +205,20 @@ export function beginStop(
   event: EventOf<"STOP">,
   ctx: MachineContext,
   failReason: string | null = null,
+  healthRestart = false,
 ): Transition {
   const signal = ctx.spec.stopsignal;
   const fields: Record<string, string | number | null> = { pid: record.pid, signal, by: event.by };
   if (failReason !== null) fields.reason = "ready-timeout";
+  if (healthRestart) fields.reason = "unhealthy";
   return {
     record: enter(record, "STOPPING", ctx.now, {
       // A failed start keeps wanting up: its exit leads to BACKOFF, then a new try.
-      wanted: failReason === null ? "down" : record.wanted,
+      wanted: failReason === null && !healthRestart ? "down" : record.wanted,
       killSent: false,
-      description: failReason ?? "",
+      description: failReason ?? (healthRestart ? "unhealthy: restarting" : ""),
       failReason,
+      healthRestart,
     }),
     effects: [
       { type: "EMIT", level: "INFO", event: "stopping", fields },
@@ -261,6 +265,7 @@ export function stoppedAfter(
       description: "",
       waitingOn: [],
       failReason: null,
+      healthRestart: false,
     }),
     effects: [{ type: "DISARM" }, {
       type: "EMIT",
@@ -279,12 +284,15 @@ export function runningExited(
   r: ProcRecord,
   e: EventOf<"EXITED">,
   ctx: MachineContext,
+  forceRestart = false,
 ): Transition {
   const exit = exitOf(e);
-  const expected = isExpected(exit, ctx.spec.exitcodes);
+  // A health restart counts as unexpected (throttle, restarts, crash-loop alert).
+  const expected = !forceRestart && isExpected(exit, ctx.spec.exitcodes);
   const exited = emitExited(r, exit, expected);
-  const common = { pid: null, lastExit: exit, runningSince: null };
-  if (r.wanted !== "up" || e.hold === true || !shouldRestart(ctx.spec.autorestart, expected)) {
+  const common = { pid: null, lastExit: exit, runningSince: null, healthRestart: false };
+  const restart = forceRestart || shouldRestart(ctx.spec.autorestart, expected);
+  if (r.wanted !== "up" || e.hold === true || !restart) {
     return {
       record: enter(r, "EXITED", ctx.now, {
         ...common,

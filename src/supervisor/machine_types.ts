@@ -27,6 +27,8 @@ export type MachineEvent =
   | { readonly type: "DEP_FAILED"; readonly dependency: string; readonly reason: string }
   /** The ready check of generation `gen` passed (`after`: seconds since spawn). */
   | { readonly type: "READY"; readonly gen: number; readonly check: string; readonly after: number }
+  /** Health checks of generation `gen` turned unhealthy with `action: restart`. */
+  | { readonly type: "UNHEALTHY"; readonly gen: number }
   /** The ready deadline of generation `gen` passed: stop it, a failed start. */
   | {
     readonly type: "READY_TIMEOUT";

@@ -78,6 +78,8 @@ export interface ProcRecord {
    * as a failed start (BACKOFF/FATAL) with this reason, not as a stop.
    */
   readonly failReason: string | null;
+  /** Set while the daemon stops an unhealthy process: its exit restarts it (as unexpected). */
+  readonly healthRestart: boolean;
 }
 
 /** A fresh record for a new instance: STOPPED, nothing run yet. */
@@ -101,5 +103,6 @@ export function initialRecord(now: number): ProcRecord {
     ready: null,
     starttimeDone: false,
     failReason: null,
+    healthRestart: false,
   };
 }

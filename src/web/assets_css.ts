@@ -72,6 +72,8 @@ th.num { text-align: right; }
   letter-spacing: .03em; background: var(--idle-bg); color: var(--idle); white-space: nowrap; }
 .st-RUNNING { background: var(--ok-bg); color: var(--ok); }
 .st-STARTING, .st-WAITING { background: var(--info-bg); color: var(--info); }
+.hl-healthy { background: var(--ok-bg); color: var(--ok); }
+.hl-unhealthy { background: var(--bad-bg); color: var(--bad); }
 .st-BACKOFF { background: var(--warn-bg); color: var(--warn); }
 .st-STOPPING { background: var(--stop-bg); color: var(--stop); }
 .st-FATAL { background: var(--bad-bg); color: var(--bad); }

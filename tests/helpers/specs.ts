@@ -45,6 +45,7 @@ export function alertRules(patch: Partial<AlertsSpec> = {}): AlertsSpec {
     logLoss: true,
     httpError: true,
     critical: true,
+    unhealthy: true,
     crashloopExits: 5,
     crashloopWindow: 60,
     batchWindow: 10,

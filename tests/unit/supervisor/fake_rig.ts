@@ -3,6 +3,7 @@
  * a {@link FakeClock}, a {@link FakeSpawner} and {@link FakeOutput}s, with the event hub's
  * entries at hand. No real process, no real timer.
  */
+import type { HealthWatchFactory } from "../../../src/supervisor/health.ts";
 import type { ReadyWatchFactory } from "../../../src/supervisor/ready.ts";
 import type { Config, LoadResult, ProgramSpec } from "../../../src/config/types.ts";
 import { EventHub } from "../../../src/events.ts";
@@ -59,6 +60,7 @@ export function instanceRig(
   options: Omit<FakeSpawnerOptions, "clock"> & {
     output?: FakeOutput;
     readyWatch?: ReadyWatchFactory;
+    healthWatch?: HealthWatchFactory;
   } = {},
 ): InstanceRig {
   const f = fakes(options);
@@ -74,6 +76,7 @@ export function instanceRig(
     output,
     secretEnv: () => [],
     ...(options.readyWatch === undefined ? {} : { readyWatch: options.readyWatch }),
+    ...(options.healthWatch === undefined ? {} : { healthWatch: options.healthWatch }),
   });
   return { ...f, instance, output };
 }
