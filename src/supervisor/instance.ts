@@ -267,7 +267,12 @@ export class Instance {
     if (r.state !== "FATAL" || before.state === "FATAL") return null;
     return this.#judge({
       kind: "fatal",
-      cause: event.type === "SPAWN_FAILED" ? "spawn-error" : "exit",
+      // The daemon ended it (ready deadline, dependency failure): exit code 1 whatever the signal.
+      cause: event.type === "SPAWN_FAILED"
+        ? "spawn-error"
+        : event.type === "DEP_FAILED" || before.failReason !== null
+        ? "daemon"
+        : "exit",
       lastExit: r.lastExit,
       expected: r.lastExit !== null && isExpected(r.lastExit, this.#spec.exitcodes),
       reason: r.description,

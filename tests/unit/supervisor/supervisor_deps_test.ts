@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import type { Dependency } from "../../../src/config/types.ts";
 import { dieOnSignal, type FakeChild } from "../../helpers/fake_spawner.ts";
 import { flushMicrotasks } from "../../helpers/fake_clock.ts";
-import { prog, supervisorRig } from "./fake_rig.ts";
+import { configOf, prog, supervisorRig } from "./fake_rig.ts";
 
 const on = (
   spec: Record<string, Dependency["condition"]>,
@@ -98,6 +98,8 @@ Deno.test("held-stopped dependency: not pulled in at daemon start; an explicit s
     ["web", true, "started"],
   ]);
   assert.equal(r.states().web, "RUNNING");
+  const db = r.sup.status(["db"])[0]!;
+  assert.deepEqual([db.desired, db.held], ["started", true], "intent recorded (by dependency)");
 });
 
 Deno.test("start NAME pulls dependencies transitively; --no-deps ignores them", async () => {
@@ -157,4 +159,45 @@ Deno.test("shutdown and stop of a set go in reverse dependency order; independen
   assert.deepEqual(order.indexOf("b") < order.indexOf("a"), true);
   assert.deepEqual(order[0] === "c" || order[0] === "x", true);
   assert.deepEqual(r.states(), { a: "STOPPED", b: "STOPPED", c: "STOPPED", x: "STOPPED" });
+});
+
+Deno.test("reload: a depends_on/ready/health change alone restarts nothing (listed changed)", async () => {
+  const specs = [prog("db"), prog("web", { dependsOn: on({ db: "started" }) })];
+  const r = supervisorRig(specs, { onSignal: dieOnSignal });
+  r.sup.startAutostart();
+  await r.clock.flush();
+  const before = r.pids();
+  r.next = {
+    ok: true,
+    config: configOf([
+      prog("db", {
+        ready: {
+          check: { kind: "tcp", host: "127.0.0.1", port: "1" },
+          period: 1,
+          timeout: 1,
+          initialdelay: 0,
+          deadline: 60,
+        },
+      }),
+      prog("web", { dependsOn: on({ db: "ready" }) }),
+    ]),
+  };
+  const plan = await r.clock.drive(r.sup.reload({ dryRun: false }));
+  assert.deepEqual(plan.changed, ["db", "web"]);
+  assert.deepEqual(r.pids(), before);
+});
+
+Deno.test("reload: an added program starts its dependencies first", async () => {
+  const r = supervisorRig([prog("db", { autostart: false })], { onSignal: dieOnSignal });
+  r.next = {
+    ok: true,
+    config: configOf([
+      prog("db", { autostart: false }),
+      prog("web", { dependsOn: on({ db: "started" }) }),
+    ]),
+  };
+  await r.clock.drive(r.sup.reload({ dryRun: false }));
+  await r.clock.flush();
+  assert.deepEqual(spawnOrder(r), ["db", "web"]);
+  assert.equal(r.states().web, "RUNNING");
 });
