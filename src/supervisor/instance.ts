@@ -380,8 +380,8 @@ export class Instance {
       const feed = (line: string) => watch.feedLine(line);
       const out = new LineSplitter(feed);
       const err = new LineSplitter(feed);
-      const a = output.follow("stdout", (chunk) => out.push(chunk));
-      const b = output.follow("stderr", (chunk) => err.push(chunk));
+      const a = output.follow("stdout", (chunk) => out.push(chunk), { forChecks: true });
+      const b = output.follow("stderr", (chunk) => err.push(chunk), { forChecks: true });
       unfollow = () => {
         a();
         b();

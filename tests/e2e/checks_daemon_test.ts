@@ -21,7 +21,9 @@ Deno.test("checks e2e: ready-timeout fails the start; unhealthy restarts the pro
     `  never:\n    cmd: /bin/sleep 1000\n    starttime: 0\n    startretries: 0\n    stoptime: 2\n` +
       `    ready: {tcp: ${port}, period: 0.2, timeout: 0.2, deadline: 1}\n` +
       `  sick:\n    cmd: /bin/sleep 1000\n    starttime: 0\n    autorestart: false\n` +
-      `    health: {tcp: ${port}, period: 0.2, timeout: 0.2, failures: 2}\n`,
+      `    health: {tcp: ${port}, period: 0.2, timeout: 0.2, failures: 2}\n` +
+      `  logready:\n    cmd: ["/bin/sh", "-c", "sleep 0.3; echo 'ready to serve'; exec sleep 1000"]\n` +
+      `    starttime: 0\n    stdout: none\n    ready: {log: "ready to serve$", deadline: 20}\n`,
   ));
   try {
     const never = await waitState(daemon, "never", ["FATAL"], 30_000);
@@ -39,6 +41,13 @@ Deno.test("checks e2e: ready-timeout fails the start; unhealthy restarts the pro
       return s && s.restarts >= 1 && s.state === "RUNNING" ? s : null;
     }, { timeoutMs: 30_000, what: "sick restarted" });
     assert.ok(restarted.health !== null, "health reported");
+
+    // A log check reads a `none` stream too, but its lines stay hidden from tails.
+    const ready = await waitState(daemon, "logready", ["RUNNING"], 30_000);
+    assert.equal(ready.ready, true);
+    await daemon.waitLine(/ logready ready check=log after=/, { timeoutMs: 10_000 });
+    const tail = await daemon.call("tail", { name: "logready" });
+    assert.equal((tail.result as { text: string }).text, "");
   } finally {
     await daemon.stop();
   }
