@@ -125,8 +125,12 @@ export async function stopOne(
 }
 
 /** Stop then start; reports the start's outcome (or the stop's failure). */
-export async function restartOne(instance: Instance, clock: Clock): Promise<ActionResult> {
+export async function restartOne(
+  instance: Instance,
+  clock: Clock,
+  plan: StartPlan = {},
+): Promise<ActionResult> {
   const stopped = await stopOne(instance, clock, "operator");
   if (!stopped.ok) return stopped;
-  return await startOne(instance, clock);
+  return await startOne(instance, clock, plan);
 }

@@ -8,7 +8,7 @@ import type { ProgramSpec } from "../config/types.ts";
 import type { ActionResult } from "../protocol/types.ts";
 import type { StateStore } from "../state/store.ts";
 import type { Clock } from "../clock.ts";
-import { startOne, startWindowMs, stopOne } from "./actions.ts";
+import { startOne, type StartPlan, startWindowMs, stopOne } from "./actions.ts";
 import { type DependencyCoordinator, waitWindowMs } from "./deps.ts";
 import type { Instance } from "./instance.ts";
 import { planStart } from "./start_plan.ts";
@@ -30,11 +30,16 @@ export function startNamed(
   noDeps: boolean,
 ): Promise<ActionResult> {
   if (noDeps) return startOne(instance, host.clock);
+  return startOne(instance, host.clock, startPlanOf(host, instance));
+}
+
+/** How an operator start of `instance` begins: it waits for its dependencies if need be. */
+export function startPlanOf(host: DepActionsHost, instance: Instance): StartPlan {
   const specs = new Map(host.programs.map((s) => [s.name, s]));
-  return startOne(instance, host.clock, {
+  return {
     begin: () => host.deps.begin(instance),
     waitMs: waitWindowMs(specs, instance.spec, startWindowMs),
-  });
+  };
 }
 
 /**

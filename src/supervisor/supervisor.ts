@@ -31,7 +31,13 @@ import type { CriticalDecision } from "./critical.ts";
 import { Program } from "./program.ts";
 import { restartOne, stopOne } from "./actions.ts";
 import { DependencyCoordinator } from "./deps.ts";
-import { type DepActionsHost, orderedStop, startDependencies, startNamed } from "./dep_actions.ts";
+import {
+  type DepActionsHost,
+  orderedStop,
+  startDependencies,
+  startNamed,
+  startPlanOf,
+} from "./dep_actions.ts";
 import { planStart } from "./start_plan.ts";
 import { stopInOrder } from "./stop_order.ts";
 import { startWaves } from "../config/graph.ts";
@@ -206,7 +212,8 @@ export class Supervisor implements SupervisorCore {
   restart(names: readonly string[], options: ActionOptions = {}): Promise<ActionResult[]> {
     return this.#operatorAct(names, "started", options, (i) => {
       if (this.#shuttingDown) return stopOne(i, this.#clock, "shutdown");
-      return restartOne(i, this.#clock);
+      // A restart does not pull dependencies in, but waits for unmet ones like a start.
+      return restartOne(i, this.#clock, startPlanOf(this.#depHost(), i));
     });
   }
 
