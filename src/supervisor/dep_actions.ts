@@ -3,9 +3,9 @@
  * order"): a start brings its dependencies up first and may wait in WAITING; a stop of several
  * processes goes in reverse dependency order and names the dependents it leaves running.
  */
-import { dependentsOf } from "../config/graph.ts";
+import { dependentsOf, startWaves } from "../config/graph.ts";
 import type { ProgramSpec } from "../config/types.ts";
-import type { ActionResult } from "../protocol/types.ts";
+import type { ActionResult, DepsInfo } from "../protocol/types.ts";
 import type { StateStore } from "../state/store.ts";
 import type { Clock } from "../clock.ts";
 import { startOne, type StartPlan, startWindowMs, stopOne } from "./actions.ts";
@@ -94,5 +94,15 @@ export function orderedStop(
     return left.length === 0
       ? r
       : { ...r, message: `${r.message}; still running: ${left.join(", ")}` };
+  };
+}
+
+/** `deps`: the start waves and every edge of `programs`. */
+export function depsInfo(programs: readonly ProgramSpec[]): DepsInfo {
+  return {
+    waves: startWaves(programs),
+    edges: programs.flatMap((p) =>
+      p.dependsOn.map((d) => ({ from: p.name, to: d.name, condition: d.condition }))
+    ),
   };
 }

@@ -33,6 +33,7 @@ import { restartOne, stopOne } from "./actions.ts";
 import { DependencyCoordinator } from "./deps.ts";
 import {
   type DepActionsHost,
+  depsInfo,
   orderedStop,
   startDependencies,
   startNamed,
@@ -40,7 +41,6 @@ import {
 } from "./dep_actions.ts";
 import { planStart } from "./start_plan.ts";
 import { stopInOrder } from "./stop_order.ts";
-import { startWaves } from "../config/graph.ts";
 import { applyDiff, type ReloadHost } from "./reload.ts";
 import { resetIntent, withUnsaved } from "./intent.ts";
 
@@ -218,13 +218,7 @@ export class Supervisor implements SupervisorCore {
   }
 
   deps(): DepsInfo {
-    const programs = this.#config.programs;
-    return {
-      waves: startWaves(programs),
-      edges: programs.flatMap((p) =>
-        p.dependsOn.map((d) => ({ from: p.name, to: d.name, condition: d.condition }))
-      ),
-    };
+    return depsInfo(this.#config.programs);
   }
 
   reset(names: readonly string[]): ActionResult[] {
