@@ -59,8 +59,9 @@ export function runExec(
     signal.addEventListener("abort", killGroup, { once: true });
     const exit = await child.exited;
     signal.removeEventListener("abort", killGroup);
-    // The leader is gone; whatever it forked into its group goes too.
-    killGroup();
+    // The leader is gone; whatever it forked into its group goes too (after an abort the
+    // group already got its SIGKILL).
+    if (!signal.aborted) killGroup();
     if (exit.code === 0) return { ok: true, message: "exit status 0" };
     if (exit.code !== null) return { ok: false, message: `exit status ${exit.code}` };
     return { ok: false, message: `killed by ${exit.signal ?? "a signal"}` };

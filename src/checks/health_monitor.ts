@@ -43,7 +43,8 @@ export class HealthMonitor {
   readonly #loop: ProbeLoop;
   #state: HealthStatus["state"] = "unknown";
   #failures = 0;
-  #checkedAt: string | null = null;
+  /** Wall-clock ms of the last completed check; formatted only when asked for. */
+  #checkedAt: number | null = null;
   #message = "";
 
   constructor(options: HealthMonitorOptions) {
@@ -68,7 +69,7 @@ export class HealthMonitor {
     return {
       state: this.#state,
       failures: this.#failures,
-      checkedAt: this.#checkedAt,
+      checkedAt: this.#checkedAt === null ? null : new Date(this.#checkedAt).toISOString(),
       message: this.#message,
     };
   }
@@ -83,7 +84,7 @@ export class HealthMonitor {
   }
 
   #record(result: ProbeResult): void {
-    this.#checkedAt = new Date(this.#options.clock.wall()).toISOString();
+    this.#checkedAt = this.#options.clock.wall();
     if (result.ok) {
       const from = this.#state;
       this.#failures = 0;

@@ -59,8 +59,10 @@ function httpErrorText(error: Error & { code?: string }): string {
   return error.code ?? "request failed";
 }
 
-async function connect(host: string, port: number): Promise<ProbeConn> {
-  const conn = await Deno.connect({ hostname: host, port, transport: "tcp" });
+async function connect(host: string, port: number, signal: AbortSignal): Promise<ProbeConn> {
+  // The signal matters for targets that drop SYNs: without it a connect stays pending (one
+  // socket each) until the kernel gives up, minutes later, while a new check starts every period.
+  const conn = await Deno.connect({ hostname: host, port, transport: "tcp", signal });
   return { close: () => conn.close() };
 }
 

@@ -26,17 +26,13 @@ export interface ProbeLoopOptions {
 export class ProbeLoop {
   readonly #options: ProbeLoopOptions;
   #timer: TimerId | null = null;
-  #inFlight: AbortController | null = null;
+  /** One for the loop's life: aborting it ends the check in flight (no per-check object). */
+  readonly #cancel = new AbortController();
   #stopped = false;
 
   constructor(options: ProbeLoopOptions) {
     this.#options = options;
     this.#arm(options.initialDelayMs);
-  }
-
-  /** True while a check is running. */
-  get busy(): boolean {
-    return this.#inFlight !== null;
   }
 
   /** Cancels the pending timer and ends a check in flight (an exec check's group is killed). */
@@ -45,8 +41,7 @@ export class ProbeLoop {
     this.#stopped = true;
     if (this.#timer !== null) this.#options.clock.clearTimer(this.#timer);
     this.#timer = null;
-    this.#inFlight?.abort();
-    this.#inFlight = null;
+    this.#cancel.abort();
   }
 
   #arm(ms: number): void {
@@ -59,16 +54,13 @@ export class ProbeLoop {
   async #check(): Promise<void> {
     const o = this.#options;
     const started = o.clock.now();
-    const controller = new AbortController();
-    this.#inFlight = controller;
     const result = await runProbe(o.target, o.timeoutMs, {
       clock: o.clock,
       os: o.os,
       exec: o.exec,
-      signal: controller.signal,
+      signal: this.#cancel.signal,
     });
-    if (this.#stopped || controller.signal.aborted) return;
-    this.#inFlight = null;
+    if (this.#stopped) return;
     o.onResult(result);
     if (this.#stopped) return;
     this.#arm(started + o.periodMs - o.clock.now());

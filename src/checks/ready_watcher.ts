@@ -57,9 +57,18 @@ export class ReadyWatcher {
     this.#kind = target.kind;
     this.#deadlineTimer = clock.setTimer(spec.deadline * 1000, () => this.#deadline());
     if (target.kind === "log") {
-      this.#matcher = createLineMatcher(target.pattern);
-      this.#last = "no matching line";
       this.#loop = null;
+      try {
+        this.#matcher = createLineMatcher(target.pattern);
+        this.#last = "no matching line";
+      } catch (error) {
+        // Load refuses bad patterns (logPatternProblem); should one slip through, the spawn
+        // meets its deadline with the reason instead of the driver getting an exception.
+        this.#matcher = () => false;
+        this.#last = `invalid regular expression: ${
+          error instanceof Error ? error.message : error
+        }`;
+      }
       return;
     }
     this.#matcher = null;

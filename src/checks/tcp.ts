@@ -41,7 +41,7 @@ export function runTcp(
   return bounded(ctx.clock, timeoutMs, ctx.signal, async (signal) => {
     let conn;
     try {
-      conn = await ctx.os.connect(host, port);
+      conn = await ctx.os.connect(host, port, signal);
     } catch (error) {
       return { ok: false, message: `connect ${errorCode(error)} ${where}` };
     }
@@ -56,6 +56,8 @@ function errorCode(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: unknown }).code;
   if (typeof code === "string" && /^E[A-Z]+$/.test(code)) return code;
+  // A failed name lookup comes back as a plain Error with getaddrinfo's text.
+  if (/failed to lookup address/i.test(error.message)) return "ENOTFOUND";
   return CODES[error.name] ?? error.message;
 }
 

@@ -26,10 +26,11 @@ export interface ProbeConn {
 export interface ProbeOs {
   /**
    * Opens a TCP connection to `host:port`. Rejects with the OS error (its `name`, e.g.
-   * `ConnectionRefused`, becomes the code in the message). Never given a signal: the caller
-   * closes a connection that arrives after the timeout.
+   * `ConnectionRefused`, becomes the code in the message). Aborting `signal` abandons a
+   * connect still pending (its socket is released); the caller closes a connection that
+   * arrives after the timeout anyway.
    */
-  connect(host: string, port: number): Promise<ProbeConn>;
+  connect(host: string, port: number, signal: AbortSignal): Promise<ProbeConn>;
   /**
    * GETs `url` without following redirects and resolves with the status code as soon as the
    * headers are in; the body is discarded and the connection closed. Rejects with an error
