@@ -23,6 +23,8 @@ const WAITING_COMMANDS = new Set<CommandName>([
   "reload",
   "shutdown",
   "alertTest",
+  // Rendering is quick, but a config of thousands of programs should not hit the deadline.
+  "export",
 ]);
 
 /** Answer deadline of every other command: a daemon that accepts but never answers is exit 3. */

@@ -20,6 +20,7 @@ export const SHELL_COMMAND_LIST: readonly string[] = [
   "version",
   "help",
   "alert",
+  "export",
   "attach",
   "completion",
 ];

@@ -8,6 +8,8 @@ import { attach, DETACH_KEY_NAME } from "./attach.ts";
 import * as c from "./commands.ts";
 import { completionScript } from "./completion.ts";
 import { CtlError, EXIT } from "./errors.ts";
+import { cmdExport, type ExportCommandOptions } from "./export.ts";
+import { reportFailure } from "./outcome.ts";
 import type { Session } from "./session.ts";
 
 /** Global options (`-c`, `-s`, `--json`) as parsed. */
@@ -15,6 +17,10 @@ export interface GlobalOptions {
   config?: string;
   socket?: string;
   json?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
 }
 
 function lineCount(value: string): number {
@@ -114,6 +120,17 @@ Exit codes: 0 ok, 1 command failed, 2 usage error, 3 daemon not reachable.`,
   program.command("alert").addArgument(new Argument("<action>", "test").choices(["test"]))
     .description("alert test: send a test alert mail")
     .action((_a: string, _o, cmd: Command) => c.cmdAlertTest(session(), json(cmd)));
+  program.command("export").argument("<target>", "systemd or kubernetes")
+    .option("-o, --out <path>", "folder (systemd, default: here) or file (kubernetes)")
+    .option("--name <app>", "app name (default: the config file's base name)")
+    .option("--image <image>", "[PROG=]IMAGE for kubernetes (repeatable)", collect, [])
+    .option("--namespace <ns>", "kubernetes namespace")
+    .option("--strict", "exit 1 when any key is dropped")
+    .option("--force", "overwrite files that export did not generate")
+    .description("render the live config as systemd units or Kubernetes YAML")
+    .action((target: string, o: ExportCommandOptions, cmd: Command) =>
+      cmdExport(session(), target, o, json(cmd))
+    );
   program.command("attach").argument("<name>")
     .description(`connect the terminal to a process (detach: ${DETACH_KEY_NAME})`)
     .action((name: string) => attach(session(), name));
@@ -147,11 +164,6 @@ export async function runArgs(
       // Help and version "errors" are successes; commander already printed its message.
       return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
     }
-    if (error instanceof CtlError) {
-      session.err(`taskmasterctl: ${error.message}\n`);
-      return error.exitCode;
-    }
-    session.err(`taskmasterctl: ${error instanceof Error ? error.message : String(error)}\n`);
-    return EXIT.failed;
+    return reportFailure(session, error);
   }
 }

@@ -4,7 +4,8 @@
  */
 import { ControlClient } from "./client.ts";
 import { CtlError, EXIT } from "./errors.ts";
-import { buildProgram, runArgs } from "./program.ts";
+import { parseFastPath, runFastCall } from "./fast_path.ts";
+import type { buildProgram } from "./program.ts";
 import { colorsWanted, makePaint } from "./render.ts";
 import type { Session } from "./session.ts";
 import { resolveSocket, type TargetOptions } from "./socket.ts";
@@ -40,6 +41,12 @@ export async function runCtl(args: string[]): Promise<number> {
     const scan = scanGlobals(args);
     if (scan.config !== undefined) target.config = scan.config;
     if (scan.socket !== undefined) target.socket = scan.socket;
+    if (scan.hasCommand) {
+      const fast = parseFastPath(args);
+      if (fast !== null) return await runFastCall(fast, session);
+    }
+    // commander (and with it the Node compatibility layer) only for what the fast path leaves.
+    const { buildProgram, runArgs } = await import("./program.ts");
     const program = buildProgram(() => session);
     if (scan.hasCommand) return await runArgs(program, session, args);
     session.interactive = true;

@@ -9,14 +9,25 @@ import { DEFAULT_CONFIG_PATHS } from "./protocol/socket_path.ts";
 import { VERSION } from "./protocol/version.ts";
 import { runDaemon } from "./daemon.ts";
 import { daemonize, DETACHED_ENV } from "./daemonize.ts";
+import {
+  emptyExportArgs,
+  type ExportArgs,
+  readExportOption,
+  setExportTarget,
+} from "./protocol/export_args.ts";
+import { runExportCli } from "./export/run_cli.ts";
 
 const USAGE = `usage: taskmasterd [-c FILE] [-d|--daemonize] [-t|--check] [--version] [--help]
+       taskmasterd --export systemd|kubernetes [-c FILE] [-o|--out PATH] [--name APP]
+                   [--image [PROG=]IMAGE]... [--namespace NS] [--strict] [--force] [--json]
 
   -c, --config FILE   configuration file (default: ./taskmaster.yaml, then
                       /etc/taskmaster/taskmaster.yaml)
   -d, --daemonize     run in the background; returns once the control socket answers
   -t, --check         validate the configuration, print every error, and exit 0/1
       --import KIND FILE  convert a supervisord|pm2|procfile config to YAML (see --import --help)
+      --export TARGET render the config as systemd units or Kubernetes YAML and exit
+                      (nothing is started; see docs/export.md)
       --version       print the version and exit
   -h, --help          print this help and exit`;
 
@@ -27,6 +38,8 @@ export interface DaemonArgs {
   check: boolean;
   version: boolean;
   help: boolean;
+  /** `--export TARGET` and its options (docs/cli.md "Export"). */
+  export: ExportArgs;
 }
 
 /** Parses argv; returns an error message for anything it does not understand. */
@@ -37,6 +50,7 @@ export function parseDaemonArgs(argv: readonly string[]): DaemonArgs | { error: 
     check: false,
     version: false,
     help: false,
+    export: emptyExportArgs(),
   };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
@@ -50,7 +64,20 @@ export function parseDaemonArgs(argv: readonly string[]): DaemonArgs | { error: 
     else if (arg === "-t" || arg === "--check") args.check = true;
     else if (arg === "--version" || arg === "-v") args.version = true;
     else if (arg === "-h" || arg === "--help") args.help = true;
-    else return { error: `unknown argument '${arg}'` };
+    else if (arg === "--export") {
+      const error = setExportTarget(args.export, argv[++i]);
+      if (error !== null) return { error };
+    } else {
+      const used = readExportOption(argv, i, args.export);
+      if (typeof used === "object") return used;
+      if (used === 0) return { error: `unknown argument '${arg}'` };
+      i += used - 1;
+    }
+  }
+  if (
+    args.export.target === null && JSON.stringify(args.export) !== JSON.stringify(emptyExportArgs())
+  ) {
+    return { error: "export options need --export systemd|kubernetes" };
   }
   return args;
 }
@@ -81,6 +108,8 @@ export async function runDaemonCli(argv: readonly string[]): Promise<number> {
     );
     return 1;
   }
+  const target = parsed.export.target;
+  if (target !== null) return await runExportCli({ ...parsed.export, target }, file);
   const loaded = await loadConfig(file);
   if (!loaded.ok) {
     for (const error of loaded.errors) writeErr(error.text);

@@ -37,6 +37,11 @@ export interface Driver {
   statusCli(): Promise<void>;
   /** `stop all` through the CLI; resolves when the CLI returns. */
   stopAll(): Promise<void>;
+  /**
+   * Cold-CLI variants only this tool has (metric name → one CLI call from a fresh process), each
+   * timed like `statusCli` and reported as its own row.
+   */
+  coldCli?(): Record<string, () => Promise<void>>;
   /** Shuts the daemon down and kills anything left of its tree. Never throws. */
   close(): Promise<void>;
 }

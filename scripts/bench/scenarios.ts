@@ -106,6 +106,15 @@ const spawn500: Scenario = {
         samples.push(performance.now() - t0);
       }
       figures.status_500_ms = median(samples);
+      for (const [metric, call] of Object.entries(driver.coldCli?.() ?? {})) {
+        const cold: number[] = [];
+        for (let i = 0; i < options.statusCalls; i++) {
+          const t0 = performance.now();
+          await call();
+          cold.push(performance.now() - t0);
+        }
+        figures[metric] = median(cold);
+      }
     }
     return figures;
   },

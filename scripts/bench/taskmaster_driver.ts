@@ -1,12 +1,16 @@
 /**
  * Taskmaster as a benchmarked tool, driven only through its external contract (docs/cli.md,
- * docs/config.md): `deno run -A main.ts -c FILE` in the foreground, the controller
+ * docs/config.md): `deno run -A main.ts -c FILE` (block-style YAML) in the foreground, the controller
  * `ctl/main.ts -s SOCKET`, and `POST /v1/status` over the unix socket for polling. Start grace 0
  * (`starttime: 0`) and immediate restarts (`maxrestartdelay: 0`).
  */
 import { closeDaemon, type Driver, type ProgramSpec, run, spawnDaemon } from "./driver.ts";
 import { pollUntil } from "./stats.ts";
 import { UnixHttp } from "./unix_http.ts";
+import { stringify } from "yaml";
+
+/** `deno task ctl`'s permissions: the cold-CLI rows run the controller exactly as users do. */
+const CTL_FLAGS = ["--allow-read", "--allow-write", "--allow-env", "--allow-net"];
 
 /** Returns `taskmasterd --version` output from the repo at `root`, or null if it does not run. */
 export async function taskmasterVersion(root: string): Promise<string | null> {
@@ -31,6 +35,8 @@ export class TaskmasterDriver implements Driver {
   readonly tool = "taskmaster" as const;
   #root: string;
   #socket = "";
+  #config = "";
+  #empty = "";
   #child: Deno.ChildProcess | null = null;
   #api: UnixHttp | null = null;
 
@@ -39,7 +45,7 @@ export class TaskmasterDriver implements Driver {
     this.#root = root;
   }
 
-  /** Writes taskmaster.yaml (JSON is valid YAML) into `dir`, starts the daemon, waits for its API. */
+  /** Writes taskmaster.yaml into `dir`, starts the daemon, waits for its API. */
   async launch(dir: string, programs: ProgramSpec[]): Promise<void> {
     this.#socket = `${dir}/tm.sock`;
     const config = {
@@ -59,7 +65,11 @@ export class TaskmasterDriver implements Driver {
       }])),
     };
     const file = `${dir}/taskmaster.yaml`;
-    await Deno.writeTextFile(file, JSON.stringify(config, null, 1));
+    // Block-style YAML, as operators write it: `taskmasterctl -c` reads this very file.
+    await Deno.writeTextFile(file, stringify(config));
+    this.#config = file;
+    this.#empty = `${dir}/empty.ts`;
+    await Deno.writeTextFile(this.#empty, "");
     this.#child = spawnDaemon(
       [Deno.execPath(), "run", "-A", `${this.#root}/main.ts`, "-c", file],
       `${dir}/taskmasterd.console.log`,
@@ -109,6 +119,32 @@ export class TaskmasterDriver implements Driver {
   /** `taskmasterctl status`. */
   async statusCli(): Promise<void> {
     await run(this.#ctl(["status"]), { timeoutMs: 60_000, check: true });
+  }
+
+  /**
+   * `status` found through `-c CONFIG` (the quick socket scan), `status --json` through `-s`, and
+   * an empty `deno run` as the floor both stand on.
+   */
+  coldCli(): Record<string, () => Promise<void>> {
+    const deno = Deno.execPath();
+    const ctl = `${this.#root}/ctl/main.ts`;
+    const timed = (argv: string[]) => async () => {
+      await run(argv, { timeoutMs: 60_000, check: true });
+    };
+    return {
+      status_500_config_ms: timed([deno, "run", ...CTL_FLAGS, ctl, "-c", this.#config, "status"]),
+      status_500_socket_json_ms: timed([
+        deno,
+        "run",
+        ...CTL_FLAGS,
+        ctl,
+        "-s",
+        this.#socket,
+        "status",
+        "--json",
+      ]),
+      deno_floor_ms: timed([deno, "run", this.#empty]),
+    };
   }
 
   /** `taskmasterctl stop all`. */

@@ -11,6 +11,7 @@ import { deepFreeze } from "./freeze.ts";
 import { TOP_KEYS } from "./key_table.ts";
 import { readProgram } from "./validate_program.ts";
 import { checkDependencies, type DependencySite } from "./validate_deps.ts";
+import { writtenKeys } from "./written_keys.ts";
 import { type Ctx, type HostFacts, isNullNode, MERGE_BUDGET, readMap } from "./yaml_nodes.ts";
 import type { Config, LoadResult, ProgramSpec } from "./types.ts";
 import { MAX_CONFIG_BYTES, parseYamlSource } from "./parse_yaml.ts";
@@ -93,7 +94,8 @@ function validate(ctx: Ctx, file: string, absPath: string): LoadResult {
     checkDependencies(ctx, names, programs, sites);
   }
   if (ctx.errors.count > 0) return failed(ctx.errors);
-  const config: Config = { file, path: absPath, daemon: section.daemon, programs };
+  const written = writtenKeys(ctx);
+  const config: Config = { file, path: absPath, daemon: section.daemon, programs, written };
   return { ok: true, config: deepFreeze(config) };
 }
 

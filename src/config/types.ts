@@ -198,6 +198,18 @@ export interface Config {
   readonly daemon: DaemonSpec;
   /** Programs in file order. */
   readonly programs: readonly ProgramSpec[];
+  /**
+   * Keys the file writes (absent on configs built by hand): export notes only the keys a
+   * config writes, never a default (docs/export.md "Notes").
+   */
+  readonly written?: WrittenKeys;
+}
+
+/** Keys written in the file: `taskmaster:` keys, and each program's keys by program name. */
+export interface WrittenKeys {
+  readonly daemon: readonly string[];
+  /** Null-prototype record: program names like `__proto__` are ordinary keys. */
+  readonly programs: Readonly<Record<string, readonly string[]>>;
 }
 
 /**

@@ -7,6 +7,7 @@ import { ProtocolError } from "../protocol/errors.ts";
 import { API_VERSION, VERSION } from "../protocol/version.ts";
 import { RECENT_EVENTS } from "../events.ts";
 import type { SupervisorApi } from "../supervisor/api.ts";
+import { exportRequest } from "./export_request.ts";
 import {
   type Body,
   needNames,
@@ -78,6 +79,12 @@ export async function dispatchCommand(
       return api.deps();
     case "alertTest":
       return { message: await api.alertTest() };
+    case "export": {
+      if (api.exportConfig === undefined) {
+        throw new ProtocolError("UNKNOWN_COMMAND", "export is not available here");
+      }
+      return api.exportConfig(exportRequest(body));
+    }
     default: {
       const never: never = name;
       throw new ProtocolError("UNKNOWN_COMMAND", `unknown command: ${String(never)}`);

@@ -15,6 +15,9 @@ import type {
 } from "../protocol/types.ts";
 import type { ActionOptions, SupervisorApi } from "../supervisor/api.ts";
 import type { StateInfo } from "../state/store.ts";
+import type { CurrentConfig } from "../config/current.ts";
+import type { ExportRequest, ExportResult } from "../protocol/export.ts";
+import { exportLive } from "../export/live.ts";
 import type { SupervisorCore } from "../supervisor/supervisor.ts";
 import type { HttpStatus } from "../web/listener.ts";
 
@@ -40,6 +43,8 @@ export interface DaemonApiParts {
   readonly web: HttpPart;
   readonly alerter: AlertPart;
   readonly state: StatePart;
+  /** The config in force, for `export`; without it `export` is unavailable. */
+  readonly current?: CurrentConfig;
 }
 
 /** The facade the control socket and the web page serve. */
@@ -49,12 +54,14 @@ export class DaemonApi implements SupervisorApi {
   #web: HttpPart;
   #alerter: AlertPart;
   #state: StatePart;
+  #current: CurrentConfig | undefined;
 
   constructor(parts: DaemonApiParts) {
     this.#supervisor = parts.supervisor;
     this.#web = parts.web;
     this.#alerter = parts.alerter;
     this.#state = parts.state;
+    this.#current = parts.current;
     this.events = parts.supervisor.events;
   }
 
@@ -123,6 +130,7 @@ export class DaemonApi implements SupervisorApi {
       uptimeSeconds: own.uptimeSeconds,
       configFile: own.configFile,
       lastReload: own.lastReload,
+      reloads: own.reloads,
       httpUrl: http.httpUrl,
       httpError: http.httpError,
       logLossBytes: own.logLossBytes,
@@ -131,6 +139,19 @@ export class DaemonApi implements SupervisorApi {
       stateError: state.stateError,
       overrides: state.overrides,
     };
+  }
+
+  /**
+   * Renders the config in force (docs/export.md) with the live operator intent: each process's
+   * desired state (its override if held, else its program's `autostart`).
+   */
+  exportConfig(request: ExportRequest): ExportResult {
+    if (this.#current === undefined) {
+      throw new ProtocolError("UNKNOWN_COMMAND", "export is not available here");
+    }
+    const desired: Record<string, "started" | "stopped"> = {};
+    for (const process of this.#supervisor.status([])) desired[process.name] = process.desired;
+    return exportLive(this.#current.value, request, desired);
   }
 
   /** The API promises ALERT_FAILED (exit 1, one line), not an INTERNAL error with a stack. */

@@ -68,7 +68,7 @@ export function buildParts(config: Config, foreground: boolean): DaemonParts {
     onCritical: (decision) => shutdown.request("critical", decision.exitCode),
     state,
   });
-  const api = new DaemonApi({ supervisor, web, alerter, state });
+  const api = new DaemonApi({ supervisor, web, alerter, state, current });
   const shutdown = new DaemonShutdown(hub, supervisor);
   const parts = {
     initial: config,

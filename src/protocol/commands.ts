@@ -13,6 +13,7 @@ import type {
   ReloadResult,
   StreamName,
 } from "./types.ts";
+import type { ExportRequest, ExportResult } from "./export.ts";
 
 /** Request and response types of every command, by name. */
 export interface CommandTable {
@@ -34,6 +35,8 @@ export interface CommandTable {
   stdin: { req: { name: string; data: string }; res: { bytes: number } };
   alertTest: { req: Record<string, never>; res: { message: string } };
   reset: { req: { names: string[] }; res: ActionResult[] };
+  /** Renders the live config for systemd or Kubernetes (docs/export.md); writes nothing. */
+  export: { req: ExportRequest; res: ExportResult };
   deps: { req: Record<string, never>; res: DepsInfo };
 }
 
@@ -57,6 +60,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "stdin",
   "alertTest",
   "reset",
+  "export",
   "deps",
 ];
 

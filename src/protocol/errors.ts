@@ -14,6 +14,8 @@ export const ERROR_CODES = [
   "TOO_LARGE",
   "VERSION_MISMATCH",
   "ALERT_FAILED",
+  // An export that cannot be rendered (two programs map to one Kubernetes name).
+  "EXPORT_FAILED",
   "INTERNAL",
   // Web page guards (docs/web.md "Guards"): bad Host/Origin/CSRF, missing token, wrong method.
   "FORBIDDEN",

@@ -17,6 +17,7 @@ export const HTTP_STATUS: Readonly<Record<ErrorCode, number>> = Object.freeze({
   TOO_LARGE: 413,
   VERSION_MISMATCH: 400,
   ALERT_FAILED: 502,
+  EXPORT_FAILED: 422,
   INTERNAL: 500,
   FORBIDDEN: 403,
   UNAUTHORIZED: 401,

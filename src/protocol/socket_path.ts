@@ -2,8 +2,9 @@
  * The control socket's path, computed from a config file's text (docs/cli.md "Finding the socket").
  * Shared by the daemon's validator and by `taskmasterctl -c FILE`, so both always agree.
  * Pure: no Deno APIs; the caller reads the file. `yaml` is loaded lazily so the controller pays
- * for the parser only when it is given a config file.
+ * for the parser only when the quick scan (socket_scan.ts) cannot answer.
  */
+import { scanSocketValue } from "./socket_scan.ts";
 
 /** Config files tried in order when no `-c` is given (daemon and controller alike). */
 export const DEFAULT_CONFIG_PATHS: readonly string[] = [
@@ -60,20 +61,29 @@ export function resolveSocketPath(value: string | null | undefined, configAbsPat
  * Reads only `taskmaster.socket` from a config's text and returns the absolute socket path.
  * Never throws: a file that does not parse, or a socket value that is not a string, gives the
  * default path (the daemon reports such files as errors itself; the controller can still try).
+ * A quick scan answers when the file's shape makes it certain; else the full YAML parse does.
  */
 export async function socketPathFromConfigText(
   text: string,
   configAbsPath: string,
 ): Promise<string> {
-  let value: string | null = null;
+  const scan = scanSocketValue(text);
+  const value = scan.sure ? scan.value : await socketValueByYaml(text);
+  return resolveSocketPath(value, configAbsPath);
+}
+
+/**
+ * `taskmaster.socket` by the full YAML parse: the string, or null when absent, not a string, or
+ * the text does not parse at all. Exported so tests can hold the quick scan against it.
+ */
+export async function socketValueByYaml(text: string): Promise<string | null> {
   try {
     const yaml = await import("yaml");
     const doc = yaml.parseDocument(text, { uniqueKeys: false });
     const raw: unknown = doc.getIn(["taskmaster", "socket"], false);
-    if (typeof raw === "string") value = raw;
+    return typeof raw === "string" ? raw : null;
   } catch (_e) {
-    // Unparseable (or pathological) YAML: fall back to the default path, as documented above.
-    value = null;
+    // Unparseable (or pathological) YAML: the default path, as documented above.
+    return null;
   }
-  return resolveSocketPath(value, configAbsPath);
 }

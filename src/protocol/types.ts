@@ -102,6 +102,8 @@ export interface DaemonInfo {
   configFile: string;
   /** Last reload: null if none yet. */
   lastReload: { at: string; ok: boolean; message: string } | null;
+  /** Reloads applied (`ok`) and refused or failed (`failed`) since start; dry runs not counted. */
+  reloads: { ok: number; failed: number };
   /** Web listener URL, or null when off/failed; `httpError` says why it failed. */
   httpUrl: string | null;
   httpError: string | null;
@@ -120,35 +122,39 @@ export interface DaemonInfo {
 /** Event log levels, in increasing severity. */
 export type LogLevel = "DEBUG" | "INFO" | "WARN" | "ERROR";
 
-/** Event names of the daemon event log (docs/events.md "Events"). */
-export type EventName =
-  | "spawned"
-  | "running"
-  | "exited"
-  | "backoff"
-  | "fatal"
-  | "stopping"
-  | "killed"
-  | "stopped"
-  | "reload"
-  | "reload-failed"
-  | "config-error"
-  | "alert-sent"
-  | "alert-failed"
-  | "http-error"
-  | "log-loss"
-  | "orphan-stopped"
-  | "daemon-start"
-  | "daemon-stop"
-  | "critical-exit"
-  | "state-restored"
-  | "state-error"
-  | "waiting"
-  | "ready"
-  | "ready-timeout"
-  | "dependency-failed"
-  | "healthy"
-  | "unhealthy";
+/** Every event name of the daemon event log, in docs/events.md order (docs/events.md "Events"). */
+export const EVENT_NAMES = [
+  "spawned",
+  "running",
+  "exited",
+  "backoff",
+  "fatal",
+  "stopping",
+  "killed",
+  "stopped",
+  "reload",
+  "reload-failed",
+  "config-error",
+  "alert-sent",
+  "alert-failed",
+  "http-error",
+  "log-loss",
+  "orphan-stopped",
+  "daemon-start",
+  "daemon-stop",
+  "critical-exit",
+  "state-restored",
+  "state-error",
+  "waiting",
+  "ready",
+  "ready-timeout",
+  "dependency-failed",
+  "healthy",
+  "unhealthy",
+] as const;
+
+/** One event name of the daemon event log. */
+export type EventName = typeof EVENT_NAMES[number];
 
 /** One event of the daemon event log. */
 export interface LogEvent {

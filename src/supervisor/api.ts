@@ -12,6 +12,7 @@ import type {
   StreamName,
 } from "../protocol/types.ts";
 import type { EventHub } from "../events.ts";
+import type { ExportRequest, ExportResult } from "../protocol/export.ts";
 
 /** Who asked for an operator action: the control API (taskmasterctl, scripts) or the web page. */
 export type Actor = "ctl" | "web";
@@ -70,6 +71,11 @@ export interface SupervisorApi {
   writeStdin(name: string, data: Uint8Array): Promise<number>;
   /** Sends a test alert mail; resolves with the server's reply. Throws ALERT_FAILED. */
   alertTest(): Promise<string>;
+  /**
+   * Renders the live config for export (docs/export.md); absent where there is no config
+   * (fakes). Throws BAD_REQUEST for usage errors, EXPORT_FAILED when it cannot be rendered.
+   */
+  exportConfig?(request: ExportRequest): ExportResult;
   /** The daemon's event hub (recent events and live subscription). */
   readonly events: EventHub;
 }

@@ -106,3 +106,25 @@ export function depsInfo(programs: readonly ProgramSpec[]): DepsInfo {
     ),
   };
 }
+
+/**
+ * Daemon start and reload: begins `targets` and their dependencies (not those held stopped) in
+ * waves, without waiting; stops early once `shuttingDown()` (a critical program may fail at
+ * once, mid-loop).
+ */
+export function beginSet(
+  host: DepActionsHost,
+  targets: readonly Instance[],
+  shuttingDown: () => boolean,
+): void {
+  const plan = planStart(host.programs, targets, (n) => host.instancesOf(n), {
+    pullHeld: false,
+    heldStopped: (name) => host.state.heldStopped(name),
+  });
+  for (const i of [...plan.dependencies.map((d) => d.instance), ...plan.targets]) {
+    if (shuttingDown()) return;
+    const state = i.record.state;
+    if (state === "STARTING" || state === "RUNNING" || state === "WAITING") continue;
+    host.deps.begin(i);
+  }
+}

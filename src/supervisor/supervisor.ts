@@ -32,6 +32,7 @@ import { Program } from "./program.ts";
 import { restartOne, stopOne } from "./actions.ts";
 import { DependencyCoordinator } from "./deps.ts";
 import {
+  beginSet,
   type DepActionsHost,
   depsInfo,
   orderedStop,
@@ -39,7 +40,6 @@ import {
   startNamed,
   startPlanOf,
 } from "./dep_actions.ts";
-import { planStart } from "./start_plan.ts";
 import { stopInOrder } from "./stop_order.ts";
 import { applyDiff, type ReloadHost } from "./reload.ts";
 import { resetIntent, withUnsaved } from "./intent.ts";
@@ -93,6 +93,8 @@ export class Supervisor implements SupervisorCore {
   #criticalFired = false;
   #startedAt: number;
   #lastReload: DaemonInfo["lastReload"] = null;
+  /** Counted per reload that ran (a folded request shares its run's outcome). */
+  #reloads = { ok: 0, failed: 0 };
   #reloadChain: Promise<unknown> = Promise.resolve();
   #reloadQueued: Promise<ReloadResult> | null = null;
   readonly #deps: DependencyCoordinator = new DependencyCoordinator({
@@ -147,17 +149,7 @@ export class Supervisor implements SupervisorCore {
 
   /** Starts `targets` and their dependencies (not held ones), without waiting (start, reload). */
   #startSet(targets: readonly Instance[]): void {
-    const plan = planStart(this.#config.programs, targets, (n) => this.#instancesOf(n), {
-      pullHeld: false,
-      heldStopped: (name) => this.#state.heldStopped(name),
-    });
-    for (const i of [...plan.dependencies.map((d) => d.instance), ...plan.targets]) {
-      // A critical program that fails at once (spawn error) starts the shutdown mid-loop.
-      if (this.#shuttingDown) return;
-      const state = i.record.state;
-      if (state === "STARTING" || state === "RUNNING" || state === "WAITING") continue;
-      this.#deps.begin(i);
-    }
+    beginSet(this.#depHost(), targets, () => this.#shuttingDown);
   }
 
   #instancesOf(program: string): readonly Instance[] {
@@ -257,6 +249,12 @@ export class Supervisor implements SupervisorCore {
     const run = this.#reloadChain.then(() => {
       this.#reloadQueued = null;
       return this.#reload(false);
+    }).then((result) => {
+      this.#reloads.ok++;
+      return result;
+    }, (error) => {
+      this.#reloads.failed++;
+      throw error;
     });
     this.#reloadQueued = run;
     this.#reloadChain = run.catch(() => undefined);
@@ -289,6 +287,7 @@ export class Supervisor implements SupervisorCore {
       uptimeSeconds: Math.floor((now - this.#startedAt) / 1000),
       configFile: this.#config.path,
       lastReload: this.#lastReload,
+      reloads: { ...this.#reloads },
       // Every output's running total: a loss event comes once per episode, so it cannot count.
       logLossBytes: lost,
     };

@@ -27,6 +27,7 @@ import {
   runAction,
 } from "./api_routes.ts";
 import { dashboardPage, logsPage } from "./pages.ts";
+import { METRICS_CONTENT_TYPE, renderMetrics } from "./metrics.ts";
 import { readBodyCapped } from "../body_reader.ts";
 import { codeFailure, failure, html, json, securityHeaders, withoutBody } from "./responses.ts";
 
@@ -53,6 +54,7 @@ const GET_ROUTES = [
   "/api/status",
   "/api/daemon",
   "/api/events",
+  "/metrics",
 ];
 const ACTION_RE = /^\/api\/(start|stop|restart)\/([^/]+)$/;
 const OUTPUT_RE = /^\/api\/output\/([^/]+)$/;
@@ -141,6 +143,8 @@ function route(
         return json(api.info());
       case "/api/events":
         return eventsStream(api, url, req, closed);
+      case "/metrics":
+        return metrics(api);
     }
     const segment = OUTPUT_RE.exec(path)?.[1] ?? "";
     const name = resolveName(api, segment, false, true);
@@ -156,6 +160,18 @@ function asset(body: string, contentType: string): Response {
   // Assets are embedded in this build; a revalidation costs nothing and avoids stale scripts.
   response.headers.set("cache-control", "no-cache");
   return response;
+}
+
+/**
+ * `GET /metrics`. `Server-Timing` carries the daemon time spent composing the answer (status,
+ * facts, text), so a scraper can tell it apart from transport and client latency.
+ */
+function metrics(api: SupervisorApi): Response {
+  const began = performance.now();
+  const body = renderMetrics(api.status([]), api.info());
+  const headers = securityHeaders(METRICS_CONTENT_TYPE);
+  headers.set("server-timing", `render;dur=${(performance.now() - began).toFixed(3)}`);
+  return new Response(body, { headers });
 }
 
 function unauthorized(path: string): Response {

@@ -280,6 +280,7 @@ export class FakeSupervisor implements SupervisorApi {
       uptimeSeconds: 3725,
       configFile: "/etc/taskmaster/taskmaster.yaml",
       lastReload: null,
+      reloads: { ok: 0, failed: 0 },
       httpUrl: "http://127.0.0.1:4242/",
       httpError: null,
       logLossBytes: 0,

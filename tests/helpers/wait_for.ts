@@ -9,7 +9,7 @@ import { isDeadState, parseProcStat } from "../../src/process/proc_stat.ts";
 /** Waits until `check()` returns a truthy value and resolves with it; rejects after `timeoutMs`. */
 export async function waitFor<T>(
   check: () => T | Promise<T>,
-  options: { timeoutMs?: number; intervalMs?: number; what?: string } = {},
+  options: { timeoutMs?: number; intervalMs?: number; what?: string | (() => string) } = {},
 ): Promise<NonNullable<T>> {
   const timeoutMs = options.timeoutMs ?? 10_000;
   const intervalMs = options.intervalMs ?? 20;
@@ -25,9 +25,7 @@ export async function waitFor<T>(
     }
     if (performance.now() > deadline) {
       throw new Error(
-        `timed out after ${timeoutMs} ms waiting for ${options.what ?? "condition"} (last: ${
-          String(last)
-        })`,
+        `timed out after ${timeoutMs} ms waiting for ${what(options.what)} (last: ${String(last)})`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
@@ -41,6 +39,10 @@ export function procState(pid: number): string | null {
   } catch {
     return null;
   }
+}
+
+function what(description: string | (() => string) | undefined): string {
+  return typeof description === "function" ? description() : description ?? "condition";
 }
 
 /** True while a process with this pid exists (zombies count as gone). */

@@ -14,7 +14,8 @@ Deno.test("L7: taskmasterd raises its soft NOFILE limit to the hard limit", asyn
     const row = limits.split("\n").find((line) => line.startsWith("Max open files"));
     console.log(`L7: started with nofile 1024:4096 → ${row?.replace(/\s+/g, " ")}`);
     assert.match(row ?? "", /Max open files\s+4096\s+4096/);
-    assert.ok(daemon.lines.some((line) => / daemon-start .*nofile=4096/.test(line)));
+    // The line is on the daemon's stderr, read by another pump than the socket's: wait for it.
+    await daemon.waitLine(/ daemon-start .*nofile=4096/);
   } finally {
     await daemon.stop();
   }

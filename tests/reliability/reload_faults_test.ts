@@ -110,7 +110,8 @@ Deno.test("F14: controllers cut off mid-stop (30×, random 0–500 ms) never har
         const cutAfter = rng.int(500);
         await new Promise((resolve) => setTimeout(resolve, cutAfter));
         conn.close(); // the controller "dies": its socket closes mid-command
-        const stopped = await waitState(daemon, name, ["STOPPED"], 5000);
+        // stoptime 1 s; the deadline is far from it so a loaded machine does not fail the test.
+        const stopped = await waitState(daemon, name, ["STOPPED"], 30_000);
         stopTimes.push(performance.now() - t0);
         assert.equal(stopped.pid, null);
         const again = await daemon.call("start", { names: [name] });

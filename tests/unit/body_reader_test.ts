@@ -49,7 +49,9 @@ Deno.test("a stalled body is BAD_REQUEST at the deadline; a broken one too", asy
   const stalled = request(stream([Uint8Array.of(1)], false));
   const started = performance.now();
   assert.equal(await code(readBodyCapped(stalled, 10, 50)), "BAD_REQUEST");
-  assert(performance.now() - started < 2000);
+  // Not early; the generous upper bound only catches a timeout that never fires.
+  const waited = performance.now() - started;
+  assert(waited >= 45 && waited < 30_000, `answered after ${waited.toFixed(0)} ms`);
   const broken = request(
     new ReadableStream({
       pull(controller) {

@@ -327,11 +327,10 @@ Deno.test("200 simultaneous connections are all answered, fds return to baseline
     };
     await one();
     const baseline = fds();
+    // Every connection answered, every round (how fast is the business of `deno task bench`).
     for (let round = 0; round < 5; round++) {
-      const started = performance.now();
       const answers = await Promise.all(Array.from({ length: 200 }, one));
-      assertEquals(answers.filter(Boolean).length, 200);
-      assert(performance.now() - started < 3000, `round ${round} took over 3 s`);
+      assertEquals(answers.filter(Boolean).length, 200, `round ${round}`);
     }
     await waitFor(() => fds() <= baseline + 4, { what: "daemon fds back to baseline" });
   });

@@ -108,7 +108,7 @@ Deno.test("a failing disk is counted and reported once, without an event loop", 
   });
   for (let i = 0; i < 10; i++) hub.emit("INFO", "running", null, { i });
   await waitFor(() => hub.recent().some((event) => event.event === "log-loss"), {
-    timeoutMs: 2000,
+    timeoutMs: 10_000,
     what: "log-loss event",
   });
   await writer.close();
@@ -135,7 +135,7 @@ Deno.test("an unopenable event log path is reported as one log-loss event, never
     });
     hub.emit("INFO", "daemon-start", null);
     await waitFor(() => hub.recent().some((event) => event.event === "log-loss"), {
-      timeoutMs: 2000,
+      timeoutMs: 10_000,
       what: "log-loss event",
     });
     await writer.close();

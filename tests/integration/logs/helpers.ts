@@ -40,20 +40,24 @@ export function readRotated(path: string, backups: number): Uint8Array {
   return out;
 }
 
-const PAD = "x".repeat(80);
-
 /**
  * Asserts that `text` holds, for each prefix, exactly the lines `PREFIX-000000001-x…` to
  * `PREFIX-COUNT-x…` in order (other prefixes may be interleaved), and nothing else.
  */
-export function assertNumbered(text: string, prefixes: string[], count: number): void {
+export function assertNumbered(
+  text: string,
+  prefixes: string[],
+  count: number,
+  lineBytes = 95,
+): void {
+  const pad = "x".repeat(lineBytes - 15);
   assert.ok(text.endsWith("\n"), "last line is complete");
   const next = new Map(prefixes.map((prefix) => [prefix, 1]));
   const lines = text.slice(0, -1).split("\n");
   for (const [i, line] of lines.entries()) {
     const prefix = line.slice(0, 3);
     const expected = next.get(prefix);
-    if (expected === undefined || line !== `${prefix}-${pad9(expected)}-${PAD}`) {
+    if (expected === undefined || line !== `${prefix}-${pad9(expected)}-${pad}`) {
       assert.fail(
         `line ${i + 1}: expected ${prefix}-${pad9(expected ?? 0)}, got ${line.slice(0, 40)}`,
       );

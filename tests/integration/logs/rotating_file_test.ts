@@ -259,12 +259,14 @@ Deno.test("a write stalled > 1 s drops later writes at once, then resumes with a
     const stuck = await file.write(enc.encode("slow\n"));
     const waited = performance.now() - started;
     assert.equal(stuck.status, "stalled");
-    assert.ok(waited >= 950 && waited < 2500, `stalled after ${waited} ms`);
+    // Never before the 1 s stall limit; the upper bound only tells "stalled" from "waited for
+    // the write forever", far from normal so that a loaded machine does not fail it.
+    assert.ok(waited >= 950 && waited < 10_000, `stalled after ${waited} ms`);
     assert.equal((await file.write(enc.encode("dropped\n"))).status, "dropped");
     control.mode = "ok";
     control.release();
     await waitFor(async () => (await file.write(enc.encode("back\n"))).status === "written", {
-      timeoutMs: 2000,
+      timeoutMs: 10_000,
       what: "writes to work again",
     });
     await file.close();

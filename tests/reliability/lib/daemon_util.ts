@@ -31,5 +31,5 @@ export async function waitState(
   return await waitFor(async () => {
     last = (await statusMap(daemon)).get(name);
     return last && states.includes(last.state) ? last : null;
-  }, { timeoutMs, what: `${name} in ${states.join("|")} (last ${JSON.stringify(last)})` });
+  }, { timeoutMs, what: () => `${name} in ${states.join("|")} (last ${JSON.stringify(last)})` });
 }

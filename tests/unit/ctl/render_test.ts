@@ -138,6 +138,7 @@ const info: DaemonInfo = {
   uptimeSeconds: 3661,
   configFile: "/etc/tm.yaml",
   lastReload: null,
+  reloads: { ok: 0, failed: 0 },
   httpUrl: "http://127.0.0.1:4242/",
   httpError: null,
   logLossBytes: 0,

@@ -26,6 +26,7 @@ const everyKeyListed: Record<keyof CommandTable, Listed> = {
   stdin: "stdin",
   alertTest: "alertTest",
   reset: "reset",
+  export: "export",
   deps: "deps",
 };
 

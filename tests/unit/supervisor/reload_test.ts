@@ -130,6 +130,7 @@ Deno.test("reload: an invalid config keeps everything and reports every error", 
   assert.equal(r.spawner.signals.length, 0);
   assert.equal(r.events("reload-failed").length, 1);
   assert.equal(r.sup.info().lastReload?.ok, false);
+  assert.deepStrictEqual(r.sup.info().reloads, { ok: 0, failed: 1 });
 });
 
 Deno.test("reload: reloads arriving while one runs fold into a single follow-up", async () => {
@@ -150,4 +151,18 @@ Deno.test("reload: reloads arriving while one runs fold into a single follow-up"
   assert.equal(r.loads, 2);
   assert.equal(r.events("reload").length, 2);
   assert.equal(r.elapsed(), 2000);
+  assert.deepStrictEqual(r.sup.info().reloads, { ok: 2, failed: 0 }, "one per reload that ran");
+});
+
+Deno.test("reload counters: applied and failed counted, dry runs not", async () => {
+  const r = supervisorRig([prog("keep")]);
+  r.sup.startAutostart();
+  assert.deepStrictEqual(r.sup.info().reloads, { ok: 0, failed: 0 });
+  r.next = { ok: true, config: configOf([prog("keep")]) };
+  await r.clock.drive(r.sup.reload({ dryRun: true }));
+  await r.clock.drive(r.sup.reload({ dryRun: false }));
+  r.next = { ok: false, errors: [{ text: "t.yaml:1:1: a: bad" }] as ConfigError[] };
+  await assert.rejects(r.clock.drive(r.sup.reload({ dryRun: true })));
+  await assert.rejects(r.clock.drive(r.sup.reload({ dryRun: false })));
+  assert.deepStrictEqual(r.sup.info().reloads, { ok: 1, failed: 1 });
 });
