@@ -7,6 +7,7 @@ export const SHELL_COMMAND_LIST: readonly string[] = [
   "stop",
   "restart",
   "reset",
+  "deps",
   "reload",
   "exit",
   "shutdown",

@@ -7,7 +7,7 @@ import { VERSION } from "../src/protocol/version.ts";
 import { formatEvent } from "../src/protocol/event_format.ts";
 import { checkReachable, type ControlClient } from "./client.ts";
 import { CtlError, EXIT } from "./errors.ts";
-import { renderActions, renderInfo, renderReload, renderStatus } from "./render.ts";
+import { renderActions, renderDeps, renderInfo, renderReload, renderStatus } from "./render.ts";
 import type { Session } from "./session.ts";
 import { startSpinner } from "./spinner.ts";
 
@@ -37,12 +37,19 @@ export async function cmdStatus(s: Session, names: string[], json: boolean): Pro
   s.out(json ? JSON.stringify(list, null, 2) + "\n" : renderStatus(list, s.paint));
 }
 
+/** `deps [--json]`: start waves and edges of the daemon's config. */
+export async function cmdDeps(s: Session, json: boolean): Promise<void> {
+  const info = await (await s.client()).call("deps", {});
+  s.out(json ? JSON.stringify(info, null, 2) + "\n" : renderDeps(info));
+}
+
 /** `start|stop|restart NAME…`: waits for the outcome; exit 1 if any process failed. */
 export async function cmdAction(
   s: Session,
   verb: "start" | "stop" | "restart",
   names: string[],
   json: boolean,
+  noDeps = false,
 ): Promise<void> {
   const client = await s.client();
   const gerund = { start: "starting", stop: "stopping", restart: "restarting" }[verb];
@@ -50,7 +57,9 @@ export async function cmdAction(
   const clear = startSpinner(label, s.stderrIsTerminal && !json, s.err);
   let results: ActionResult[];
   try {
-    results = await client.call(verb, { names });
+    results = verb === "start" && noDeps
+      ? await client.call("start", { names, noDeps: true })
+      : await client.call(verb, { names });
   } finally {
     clear();
   }

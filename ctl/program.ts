@@ -57,12 +57,20 @@ Exit codes: 0 ok, 1 command failed, 2 usage error, 3 daemon not reachable.`,
 
   program.command("status").argument("[names...]").description("show process states")
     .action((names: string[], _o, cmd: Command) => c.cmdStatus(session(), names, json(cmd)));
-  for (const verb of ["start", "stop", "restart"] as const) {
+  program.command("start").argument("<names...>")
+    .option("--no-deps", "ignore depends_on: start only the named processes")
+    .description("start processes (dependencies first) and wait")
+    .action((names: string[], o: { deps?: boolean }, cmd: Command) =>
+      c.cmdAction(session(), "start", names, json(cmd), o.deps === false)
+    );
+  for (const verb of ["stop", "restart"] as const) {
     program.command(verb).argument("<names...>").description(`${verb} processes and wait`)
       .action((names: string[], _o, cmd: Command) =>
         c.cmdAction(session(), verb, names, json(cmd))
       );
   }
+  program.command("deps").description("show start waves and dependency edges")
+    .action((_o, cmd: Command) => c.cmdDeps(session(), json(cmd)));
   program.command("reset").argument("<names...>")
     .description("forget the operator's start/stop intent (no process changes state)")
     .action((names: string[], _o, cmd: Command) => c.cmdReset(session(), names, json(cmd)));

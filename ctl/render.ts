@@ -5,6 +5,7 @@
 import type {
   ActionResult,
   DaemonInfo,
+  DepsInfo,
   ProcessStatus,
   ProcState,
   ReloadResult,
@@ -39,6 +40,7 @@ function paintState(state: ProcState | null, paint: Paint): string {
     case "EXITED":
       return paint.red(state);
     case "STARTING":
+    case "WAITING":
     case "STOPPING":
       return paint.yellow(state);
     default:
@@ -80,7 +82,17 @@ function detail(p: ProcessStatus, now: number): string {
   else if (p.pid === null && p.exitCode !== null) parts.push(`exit status ${p.exitCode}`);
   if (p.restarts > 0) parts.push(`restarts ${p.restarts}`);
   if (p.description !== "") parts.push(p.description);
+  const health = healthText(p.health);
+  if (health !== "") parts.push(health);
   return parts.join(", ");
+}
+
+/** `healthy`, `unhealthy 3 (HTTP 503)`, `failing 1 (timeout after 2s)`; "" when unknown. */
+function healthText(h: ProcessStatus["health"] | undefined): string {
+  if (h === undefined || h === null || h.state === "unknown") return "";
+  const why = h.message === "" ? "" : ` (${h.message})`;
+  if (h.state === "unhealthy") return `unhealthy ${h.failures}${why}`;
+  return h.failures > 0 ? `healthy, failing ${h.failures}${why}` : "healthy";
 }
 
 /** One line per action result: `name: message`, failures in red. */
@@ -136,4 +148,13 @@ function stateLine(info: DaemonInfo, paint: Paint): string {
     ? `off (${count} in memory)`
     : `${info.stateFile} (${count})`;
   return info.stateError === null ? where : `${where}, ${paint.red(`error: ${info.stateError}`)}`;
+}
+
+/** `deps`: the start waves, then every edge (`web -> db (ready)`). */
+export function renderDeps(info: DepsInfo): string {
+  if (info.edges.length === 0) return "no dependencies\n";
+  const lines = info.waves.map((wave, i) => `wave ${i + 1}: ${wave.join(" ")}`);
+  lines.push("edges:");
+  for (const e of info.edges) lines.push(`  ${e.from} -> ${e.to} (${e.condition})`);
+  return lines.join("\n") + "\n";
 }

@@ -13,6 +13,9 @@ const HARD_CAP_LINES = 500;
 /** Modules that must stay pure: no Deno APIs, no timers, no wall clock. */
 const PURE = [
   "src/supervisor/machine.ts",
+  "src/supervisor/machine_cells.ts",
+  "src/supervisor/machine_types.ts",
+  "src/config/graph.ts",
   "src/supervisor/policy.ts",
   "src/supervisor/states.ts",
   "src/config/diff.ts",

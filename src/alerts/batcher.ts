@@ -13,7 +13,8 @@ export type AlertKind =
   | "reload-failed"
   | "log-loss"
   | "http-error"
-  | "critical";
+  | "critical"
+  | "unhealthy";
 
 /** Kinds that close their batch at once instead of waiting for the batch window. */
 const URGENT_KINDS: ReadonlySet<AlertKind> = new Set(["critical"]);
@@ -105,6 +106,8 @@ export class AlertBatcher {
       // At most one per daemon run (the daemon exits), so neither cooldown nor count applies.
       case "critical-exit":
         return rules.critical ? { kind: "critical", event } : null;
+      case "unhealthy":
+        return rules.unhealthy ? { kind: "unhealthy", event } : null;
       case "exited":
         return event.fields.expected === false && rules.crashloop
           ? this.#crashloop(event, now, rules)

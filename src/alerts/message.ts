@@ -114,6 +114,14 @@ function describe(item: AlertItem): string {
     }
     case "http-error":
       return bodyLine(`- HTTP ERROR: ${String(reason ?? "web listener failed")}`);
+    case "unhealthy": {
+      const { failures, last } = item.event.fields;
+      return bodyLine(
+        `- UNHEALTHY: ${who} failed its health check ${String(failures ?? "")} times (${
+          String(last ?? "")
+        })`,
+      );
+    }
     case "critical": {
       const code = item.event.fields.exitcode;
       return bodyLine(

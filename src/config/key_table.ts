@@ -45,7 +45,50 @@ export const PROGRAM_KEYS = [
   "logbackups",
   "env_file",
   "critical",
+  "depends_on",
+  "ready",
+  "health",
 ] as const;
+
+/** Check kinds of `ready:` (exactly one is written). */
+export const READY_CHECK_KINDS = ["tcp", "http", "exec", "log"] as const;
+
+/** Check kinds of `health:` (a `log` check has no meaning once running). */
+export const HEALTH_CHECK_KINDS = ["tcp", "http", "exec"] as const;
+
+/** Keys of `ready:` (docs/config.md "ready"). */
+export const READY_KEYS = [...READY_CHECK_KINDS, "period", "timeout", "initialdelay", "deadline"];
+
+/** Keys of `health:` (docs/config.md "health"). */
+export const HEALTH_KEYS = [
+  ...HEALTH_CHECK_KINDS,
+  "period",
+  "timeout",
+  "failures",
+  "initialdelay",
+  "action",
+];
+
+/** Keys of an `http` check written as a map. */
+export const HTTP_CHECK_KEYS = ["url", "status", "tlsverify"] as const;
+
+/** `ready:` defaults; `deadline` defaults to max(60, starttime) (computed at load). */
+export const READY_DEFAULTS = { period: 1, timeout: 1, initialdelay: 0, deadline: 60 } as const;
+
+/** `health:` defaults. */
+export const HEALTH_DEFAULTS = {
+  period: 10,
+  timeout: 2,
+  failures: 3,
+  initialdelay: 0,
+  action: "restart",
+} as const;
+
+/** `health.action` values. */
+export const HEALTH_ACTIONS = ["restart", "none"] as const;
+
+/** `depends_on` conditions (a list item means `started`). */
+export const DEPENDENCY_CONDITIONS = ["started", "ready", "completed"] as const;
 
 /** Keys of one `env_file` list item written as a map (docs/config.md "env_file"). */
 export const ENV_FILE_KEYS = ["path", "required"] as const;
@@ -110,6 +153,7 @@ export const ALERT_SWITCHES = {
   "log-loss": "logLoss",
   "http-error": "httpError",
   "critical": "critical",
+  "unhealthy": "unhealthy",
 } as const;
 
 /** `alerts` numbers: YAML key → [AlertsSpec field, default, integer?]. */

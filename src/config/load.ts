@@ -10,6 +10,7 @@ import { programNameProblem } from "./converters.ts";
 import { deepFreeze } from "./freeze.ts";
 import { TOP_KEYS } from "./key_table.ts";
 import { readProgram } from "./validate_program.ts";
+import { checkDependencies, type DependencySite } from "./validate_deps.ts";
 import { writtenKeys } from "./written_keys.ts";
 import { type Ctx, type HostFacts, isNullNode, MERGE_BUDGET, readMap } from "./yaml_nodes.ts";
 import type { Config, LoadResult, ProgramSpec } from "./types.ts";
@@ -78,15 +79,19 @@ function validate(ctx: Ctx, file: string, absPath: string): LoadResult {
   } else if (!isNullNode(programsEntry.value)) {
     const map = readMap(ctx, programsEntry.value, "programs", null, programsEntry.offset);
     let order = 0;
+    const names: string[] = [];
+    const sites = new Map<string, DependencySite[]>();
     for (const [name, entry] of map ?? []) {
       const problem = programNameProblem(name);
       if (problem !== null) {
         ctx.errors.at(entry.keyOffset, "programs", problem);
         continue;
       }
-      const spec = readProgram(ctx, name, entry, order++, section.global);
+      names.push(name);
+      const spec = readProgram(ctx, name, entry, order++, section.global, sites);
       if (spec !== null) programs.push(spec);
     }
+    checkDependencies(ctx, names, programs, sites);
   }
   if (ctx.errors.count > 0) return failed(ctx.errors);
   const written = writtenKeys(ctx);

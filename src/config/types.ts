@@ -117,6 +117,12 @@ export interface ProgramSpec {
   readonly maxrestartdelay: number;
   /** Which endings of an instance shut the daemon down, or false (policy: applies live). */
   readonly critical: CriticalMode | false;
+  /** `depends_on` in written order (policy: applies to later starts). */
+  readonly dependsOn: readonly Dependency[];
+  /** `ready:`, or null: RUNNING after `starttime` alone (policy). */
+  readonly ready: ReadySpec | null;
+  /** `health:`, or null: no health checks (policy: applies in place on reload). */
+  readonly health: HealthSpec | null;
   /** Position in the file (0-based), used for ordering `status`. */
   readonly order: number;
 }
@@ -143,6 +149,8 @@ export interface AlertsSpec {
   readonly httpError: boolean;
   /** A critical program ended the daemon (sent at once, not batched). */
   readonly critical: boolean;
+  /** A process turned unhealthy (its health check failed `failures` times in a row). */
+  readonly unhealthy: boolean;
   /** Unexpected exits of one program within `crashloopWindow` seconds that make a crashloop. */
   readonly crashloopExits: number;
   readonly crashloopWindow: number;

@@ -17,6 +17,8 @@ import { type Ctx, deref, type Entry, got, isNullNode, offsetOf, readMap } from 
 import type { OutputTarget, ProgramSpec } from "./types.ts";
 import type { GroupEntry, UserEntry } from "./users.ts";
 import { readEnvFiles } from "./validate_env_file.ts";
+import { readHealth, readReady } from "./validate_checks.ts";
+import { type DependencySite, readDependsOn } from "./validate_deps.ts";
 import {
   readBool,
   readInt,
@@ -168,6 +170,7 @@ export function readProgram(
   entry: Entry,
   order: number,
   global: GlobalIdentity,
+  depSites?: Map<string, DependencySite[]>,
 ): ProgramSpec | null {
   const before = ctx.errors.count;
   const m = readMap(ctx, entry.value, entry.path, PROGRAM_KEYS, entry.offset);
@@ -226,6 +229,9 @@ export function readProgram(
   const gidE = get("gid");
   const user = uidE ? readUser(ctx, uidE) : global.user;
   const group = gidE ? readGroup(ctx, gidE) : global.group;
+  const starttime = opt("starttime", (e) => readSeconds(ctx, e), D.starttime);
+  const dependsOn = readDependsOn(ctx, get("depends_on"));
+  if (dependsOn !== undefined) depSites?.set(name, dependsOn.sites);
   const spec = {
     name,
     argv,
@@ -243,7 +249,7 @@ export function readProgram(
     autorestart: "ok" in autorestart ? autorestart.ok : undefined,
     exitcodes: opt("exitcodes", (e) => readExitcodes(ctx, e), [...D.exitcodes]),
     startretries: opt("startretries", (e) => readInt(ctx, e, 0), D.startretries),
-    starttime: opt("starttime", (e) => readSeconds(ctx, e), D.starttime),
+    starttime,
     stopsignal: "ok" in stopsignal ? stopsignal.ok : undefined,
     stoptime: opt("stoptime", (e) => readSeconds(ctx, e), D.stoptime),
     stdout: readOutput(ctx, get("stdout")),
@@ -256,6 +262,9 @@ export function readProgram(
       : foldIdentity(ctx, user, group),
     maxrestartdelay: opt("maxrestartdelay", (e) => readSeconds(ctx, e), D.maxrestartdelay),
     critical: "ok" in critical ? critical.ok : undefined,
+    dependsOn: dependsOn?.deps,
+    ready: readReady(ctx, get("ready"), starttime),
+    health: readHealth(ctx, get("health")),
     order,
   };
   if (ctx.errors.count > before) return null;

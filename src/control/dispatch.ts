@@ -36,7 +36,10 @@ export async function dispatchCommand(
     case "status":
       return api.status(optStringArray(body, "names") ?? []);
     case "start":
-      return await api.start(needNames(body), BY_CTL);
+      return await api.start(needNames(body), {
+        ...BY_CTL,
+        noDeps: optBool(body, "noDeps") ?? false,
+      });
     case "stop":
       return await api.stop(needNames(body), BY_CTL);
     case "restart":
@@ -72,6 +75,8 @@ export async function dispatchCommand(
       const data = decodeBase64(needString(body, "data"), "data");
       return { bytes: await api.writeStdin(process, data) };
     }
+    case "deps":
+      return api.deps();
     case "alertTest":
       return { message: await api.alertTest() };
     case "export": {

@@ -8,6 +8,7 @@ import { ProtocolError } from "../protocol/errors.ts";
 import type {
   ActionResult,
   DaemonInfo,
+  DepsInfo,
   ProcessStatus,
   ReloadResult,
   StreamName,
@@ -78,6 +79,10 @@ export class DaemonApi implements SupervisorApi {
 
   restart(names: readonly string[], options?: ActionOptions): Promise<ActionResult[]> {
     return this.#supervisor.restart(names, options);
+  }
+
+  deps(): DepsInfo {
+    return this.#supervisor.deps();
   }
 
   reset(names: readonly string[]): ActionResult[] {

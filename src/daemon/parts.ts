@@ -125,6 +125,7 @@ function outputFactory(
         logmaxbytes: spec.logmaxbytes,
         logbackups: spec.logbackups,
         files,
+        forChecks: spec.ready?.check.kind === "log",
         hooks: {
           onLoss: (loss) => {
             hub.emit("WARN", "log-loss", { process: loss.process, program: spec.name }, {

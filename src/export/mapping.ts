@@ -3,10 +3,10 @@
  * key_table.ts, enforced by the compiler, so a new key cannot be forgotten. Only keys the config
  * writes are looked up (a default causes no note); `exact` gives no note.
  *
- * Keys still to come slot in as rows when they reach the config (their intended fates, per
- * docs/export.md): `depends_on` (systemd approximate: Requires=/After=; Kubernetes dropped),
- * `ready` (systemd dropped; Kubernetes readinessProbe + startupProbe, `log` dropped) and
- * `health` (systemd dropped; Kubernetes livenessProbe).
+ * `depends_on`, `ready` and `health` are not rendered yet, so they are noted as dropped; their
+ * intended fates (docs/export.md) are: `depends_on` systemd approximate (Requires=/After=),
+ * Kubernetes dropped; `ready` Kubernetes readinessProbe + startupProbe; `health` Kubernetes
+ * livenessProbe.
  */
 import type { DAEMON_KEYS, PROGRAM_KEYS } from "../config/key_table.ts";
 import type { ProgramSpec } from "../config/types.ts";
@@ -117,6 +117,18 @@ export const PROGRAM_RULES = {
   critical: {
     systemd: dropped(`nothing ends with the program: ${noDaemon}`),
     kubernetes: dropped("a pod's other containers do not stop with it"),
+  },
+  depends_on: {
+    systemd: dropped("start order is not exported yet"),
+    kubernetes: dropped("Kubernetes has no start order between workloads"),
+  },
+  ready: {
+    systemd: dropped(`readiness is not checked: ${noDaemon}`),
+    kubernetes: dropped("readiness checks are not exported yet"),
+  },
+  health: {
+    systemd: dropped(`health is not checked: ${noDaemon}`),
+    kubernetes: dropped("health checks are not exported yet"),
   },
 } as const satisfies Record<typeof PROGRAM_KEYS[number], Rule>;
 

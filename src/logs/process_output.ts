@@ -9,7 +9,7 @@ import type { FileRegistry } from "./file_registry.ts";
 import { ByteRing } from "./ring_buffer.ts";
 import type { SharedLogFile, WriteOutcome } from "./rotating_file.ts";
 import { type Pump, pumpStream } from "./stream_pump.ts";
-import type { OutputHooks, ProcessOutput, StdioMode } from "./types.ts";
+import type { FollowOptions, OutputHooks, ProcessOutput, StdioMode } from "./types.ts";
 
 /** What {@link createProcessOutput} needs. */
 export interface ProcessOutputOptions {
@@ -21,6 +21,11 @@ export interface ProcessOutputOptions {
   readonly logbackups: number;
   readonly files: FileRegistry;
   readonly hooks: OutputHooks;
+  /**
+   * The program has a `log` ready check: a `none` stream is still piped and its lines kept
+   * for the check only (never in tails or files).
+   */
+  readonly forChecks?: boolean;
 }
 
 /**
@@ -45,6 +50,8 @@ interface StreamState {
   readonly name: StreamName;
   readonly ring: ByteRing | null;
   readonly file: SharedLogFile | null;
+  /** A `none` stream piped only for a `log` ready check: hidden from tails and follows. */
+  readonly hidden: boolean;
   /** True while writes keep being dropped: one report per episode. */
   inLoss: boolean;
 }
@@ -54,14 +61,18 @@ function openStream(
   name: StreamName,
   target: OutputTarget,
 ): StreamState {
-  if (target.kind === "none") return { name, ring: null, file: null, inLoss: false };
+  if (target.kind === "none") {
+    return options.forChecks === true
+      ? { name, ring: new ByteRing(), file: null, hidden: true, inLoss: false }
+      : { name, ring: null, file: null, hidden: false, inLoss: false };
+  }
   const file = target.kind === "file"
     ? options.files.acquire(target.path, {
       maxBytes: options.logmaxbytes,
       backups: options.logbackups,
     })
     : null;
-  return { name, ring: new ByteRing(), file, inLoss: false };
+  return { name, ring: new ByteRing(), file, hidden: false, inLoss: false };
 }
 
 const EMPTY = new Uint8Array(0);
@@ -120,12 +131,18 @@ class CapturedOutput implements ProcessOutput {
   }
 
   tail(stream: StreamName): Uint8Array {
-    return this.#streams[stream].ring?.snapshot() ?? EMPTY;
+    const state = this.#streams[stream];
+    return state.hidden ? EMPTY : state.ring?.snapshot() ?? EMPTY;
   }
 
-  follow(stream: StreamName, listener: (chunk: Uint8Array) => void): () => void {
-    const ring = this.#streams[stream].ring;
-    return ring ? ring.subscribe(listener) : () => {};
+  follow(
+    stream: StreamName,
+    listener: (chunk: Uint8Array) => void,
+    options: FollowOptions = {},
+  ): () => void {
+    const state = this.#streams[stream];
+    if (state.ring === null || (state.hidden && options.forChecks !== true)) return () => {};
+    return state.ring.subscribe(listener);
   }
 
   close(): Promise<void> {

@@ -22,7 +22,7 @@ export function createRetryingOutput(open: () => ProcessOutput): ProcessOutput {
     attach: (stdout, stderr) => current().attach(stdout, stderr),
     detach: () => inner?.detach(),
     tail: (stream) => inner?.tail(stream) ?? new Uint8Array(0),
-    follow: (stream, listener) => inner?.follow(stream, listener) ?? (() => {}),
+    follow: (stream, listener, options) => inner?.follow(stream, listener, options) ?? (() => {}),
     get lostBytes() {
       return inner?.lostBytes ?? 0;
     },

@@ -12,6 +12,15 @@ export const TAIL_BYTES = 64 * 1024;
 export type StdioMode = "piped" | "null";
 
 /** Output capture of one process instance across its restarts. */
+/** How {@link ProcessOutput.follow} listens. */
+export interface FollowOptions {
+  /**
+   * Also a `none` stream read only for a `log` ready check (docs/lifecycle.md "Ready checks");
+   * such a stream is never shown to people (no tail, no follow without this).
+   */
+  readonly forChecks?: boolean;
+}
+
 export interface ProcessOutput {
   /** How to configure the child's stdout/stderr at spawn (`"null"` only for `none`). */
   stdio(stream: StreamName): StdioMode;
@@ -29,7 +38,11 @@ export interface ProcessOutput {
   /** The last ≤ {@link TAIL_BYTES} bytes of a stream (empty for `none`). */
   tail(stream: StreamName): Uint8Array;
   /** Live chunks of a stream as they are captured; returns the unsubscribe function. */
-  follow(stream: StreamName, listener: (chunk: Uint8Array) => void): () => void;
+  follow(
+    stream: StreamName,
+    listener: (chunk: Uint8Array) => void,
+    options?: FollowOptions,
+  ): () => void;
   /** Bytes dropped so far (failed or stalled writes), both streams. */
   readonly lostBytes: number;
   /** Closes files (after the last spawn of this instance ended). Idempotent. */

@@ -7,6 +7,7 @@
 import type {
   ActionResult,
   DaemonInfo,
+  DepsInfo,
   LogEvent,
   ProcessStatus,
   ReloadResult,
@@ -18,7 +19,7 @@ import type { ExportRequest, ExportResult } from "./export.ts";
 export interface CommandTable {
   version: { req: Record<string, never>; res: { version: string; apiVersion: number } };
   status: { req: { names?: string[] }; res: ProcessStatus[] };
-  start: { req: { names: string[] }; res: ActionResult[] };
+  start: { req: { names: string[]; noDeps?: boolean }; res: ActionResult[] };
   stop: { req: { names: string[] }; res: ActionResult[] };
   restart: { req: { names: string[] }; res: ActionResult[] };
   signal: { req: { signal: string; names: string[] }; res: ActionResult[] };
@@ -36,6 +37,7 @@ export interface CommandTable {
   reset: { req: { names: string[] }; res: ActionResult[] };
   /** Renders the live config for systemd or Kubernetes (docs/export.md); writes nothing. */
   export: { req: ExportRequest; res: ExportResult };
+  deps: { req: Record<string, never>; res: DepsInfo };
 }
 
 /** A command name. */
@@ -59,6 +61,7 @@ export const COMMAND_NAMES: readonly CommandName[] = [
   "alertTest",
   "reset",
   "export",
+  "deps",
 ];
 
 /** True when `name` is a known command (own key check: `__proto__` is not a command). */

@@ -6,6 +6,7 @@
 /** Process states (supervisord's). */
 export type ProcState =
   | "STOPPED"
+  | "WAITING"
   | "STARTING"
   | "RUNNING"
   | "BACKOFF"
@@ -43,10 +44,29 @@ export interface ProcessStatus {
   restarts: number;
   /** Free text: reason of FATAL, pending crash-loop delay, uptime hint… */
   description: string;
+  /** Unmet dependencies while WAITING (`"db (ready)"`), else `[]`. */
+  waitingOn: string[];
+  /** null without a ready check, else whether the current spawn passed it. */
+  ready: boolean | null;
+  /** null without a health check; `unknown` whenever the process is not RUNNING. */
+  health: HealthStatus | null;
   /** The operator's override if any, else `autostart` (docs/state.md). */
   desired: DesiredState;
   /** True when an operator override exists (`reset` removes it). */
   held: boolean;
+}
+
+/** One edge of the dependency graph: `from` waits for `to` (docs/lifecycle.md). */
+export interface DependencyEdge {
+  from: string;
+  to: string;
+  condition: "started" | "ready" | "completed";
+}
+
+/** `taskmasterctl deps`: start waves (each depends on earlier ones only) and every edge. */
+export interface DepsInfo {
+  waves: string[][];
+  edges: DependencyEdge[];
 }
 
 /** What the operator wants of a process (docs/state.md). */
@@ -125,6 +145,12 @@ export const EVENT_NAMES = [
   "critical-exit",
   "state-restored",
   "state-error",
+  "waiting",
+  "ready",
+  "ready-timeout",
+  "dependency-failed",
+  "healthy",
+  "unhealthy",
 ] as const;
 
 /** One event name of the daemon event log. */

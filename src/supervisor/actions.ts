@@ -37,10 +37,20 @@ export function waitForRecord(
   });
 }
 
-/** How long `start` waits: every attempt's starttime, every backoff delay, plus 5 s. */
-export function startDeadlineMs(spec: ProgramSpec): number {
+/**
+ * How long `start` waits: every attempt's window (starttime, or the ready deadline when the
+ * program has `ready:`), every backoff delay, plus 5 s; `waitMs` adds the windows of the
+ * dependencies a WAITING process waits for (docs/lifecycle.md "Operator action deadlines").
+ */
+export function startDeadlineMs(spec: ProgramSpec, waitMs = 0): number {
+  return startWindowMs(spec) + SLACK_MS + waitMs;
+}
+
+/** One program's own start window without slack: attempts × window + backoffs. */
+export function startWindowMs(spec: ProgramSpec): number {
   const attempts = spec.startretries + 1;
-  return spec.starttime * attempts * 1000 + totalBackoffMs(spec.startretries) + SLACK_MS;
+  const window = spec.ready === null ? spec.starttime : spec.ready.deadline;
+  return window * attempts * 1000 + totalBackoffMs(spec.startretries);
 }
 
 /** How long `stop` waits: stoptime, the SIGKILL, and slack. */
@@ -52,8 +62,22 @@ function result(instance: Instance, ok: boolean, message: string): ActionResult 
   return { name: instance.name, ok, state: instance.record.state, message };
 }
 
+/** How a start is begun and how much longer it may wait for dependencies. */
+export interface StartPlan {
+  /** Dispatches the start (default: a plain START). */
+  readonly begin?: () => void;
+  /** Added to the deadline while the process may be WAITING. */
+  readonly waitMs?: number;
+  /** Message on success (default `started`). */
+  readonly message?: string;
+}
+
 /** Starts one instance and waits for RUNNING (ok), FATAL or the deadline (failure). */
-export async function startOne(instance: Instance, clock: Clock): Promise<ActionResult> {
+export async function startOne(
+  instance: Instance,
+  clock: Clock,
+  plan: StartPlan = {},
+): Promise<ActionResult> {
   if (instance.record.state === "RUNNING") return result(instance, true, "already started");
   if (instance.record.state === "STOPPING") {
     await waitForRecord(
@@ -63,18 +87,21 @@ export async function startOne(instance: Instance, clock: Clock): Promise<Action
       stopDeadlineMs(instance.spec),
     );
   }
-  if (instance.record.state !== "STARTING") instance.dispatch({ type: "START" });
+  if (instance.record.state !== "STARTING" && instance.record.state !== "WAITING") {
+    if (plan.begin === undefined) instance.dispatch({ type: "START" });
+    else plan.begin();
+  }
   const final = await waitForRecord(
     instance,
     clock,
-    (r) => r.state !== "STARTING" && r.state !== "BACKOFF",
-    startDeadlineMs(instance.spec),
+    (r) => r.state !== "STARTING" && r.state !== "BACKOFF" && r.state !== "WAITING",
+    startDeadlineMs(instance.spec, plan.waitMs ?? 0),
   );
   if (final === null) {
     const r = instance.record;
     return result(instance, false, `not running after the start deadline (${r.state})`);
   }
-  if (final.state === "RUNNING") return result(instance, true, "started");
+  if (final.state === "RUNNING") return result(instance, true, plan.message ?? "started");
   const why = final.description === "" ? final.state : `${final.state}: ${final.description}`;
   return result(instance, false, `start failed: ${why}`);
 }
@@ -98,8 +125,12 @@ export async function stopOne(
 }
 
 /** Stop then start; reports the start's outcome (or the stop's failure). */
-export async function restartOne(instance: Instance, clock: Clock): Promise<ActionResult> {
+export async function restartOne(
+  instance: Instance,
+  clock: Clock,
+  plan: StartPlan = {},
+): Promise<ActionResult> {
   const stopped = await stopOne(instance, clock, "operator");
   if (!stopped.ok) return stopped;
-  return await startOne(instance, clock);
+  return await startOne(instance, clock, plan);
 }

@@ -6,6 +6,7 @@
 import type {
   ActionResult,
   DaemonInfo,
+  DepsInfo,
   ProcessStatus,
   ReloadResult,
   StreamName,
@@ -22,6 +23,8 @@ export type Actor = "ctl" | "web";
  */
 export interface ActionOptions {
   readonly by?: Actor;
+  /** `start --no-deps`: ignore `depends_on` (nothing pulled in, nothing waited for). */
+  readonly noDeps?: boolean;
 }
 
 /**
@@ -46,6 +49,8 @@ export interface SupervisorApi {
   restart(names: readonly string[], options?: ActionOptions): Promise<ActionResult[]>;
   /** Removes the operator's overrides of the named processes; no process changes state. */
   reset(names: readonly string[]): ActionResult[];
+  /** The dependency graph of the current config: start waves and edges. */
+  deps(): DepsInfo;
   /** Sends `signal` (name, with or without SIG) to each named live process's group. */
   signal(signal: string, names: readonly string[]): ActionResult[];
   /** Re-reads the config and applies it (or only plans it). Throws RELOAD_FAILED. */

@@ -14,6 +14,8 @@ import { type Effect, type MachineEvent, transition } from "./machine.ts";
 import { initialRecord, LIVE_STATES, type ProcRecord } from "./states.ts";
 import { type CriticalDecision, criticalDecision, type Ending } from "./critical.ts";
 import { isExpected } from "./policy.ts";
+import { HealthSlot, type HealthWatchFactory, realHealthWatch } from "./health.ts";
+import { LineSplitter, type ReadyWatch, type ReadyWatchFactory, realReadyWatch } from "./ready.ts";
 
 /** What an instance needs to apply the critical-program policy (docs/lifecycle.md). */
 export interface CriticalHooks {
@@ -41,6 +43,10 @@ export interface InstanceOptions {
   readonly onChildChange?: () => void;
   /** Critical-program hooks; without them no ending is ever critical. */
   readonly critical?: CriticalHooks;
+  /** Ready checks of a program with `ready:` (default: the real probes). */
+  readonly readyWatch?: ReadyWatchFactory;
+  /** Health checks of a program with `health:` (default: the real probes). */
+  readonly healthWatch?: HealthWatchFactory;
 }
 
 /**
@@ -71,6 +77,9 @@ export class Instance {
   #operatorSignalAt: number | null = null;
   /** Generation whose exit came within `stoptime` of an operator `signal`, if any. */
   #operatorExitGen: number | null = null;
+  /** The ready watch of the current spawn while it is STARTING (only with `ready:`). */
+  #readyWatch: { gen: number; watch: ReadyWatch; unfollow: () => void } | null = null;
+  #health: HealthSlot;
 
   constructor(options: InstanceOptions) {
     this.index = options.index;
@@ -79,6 +88,13 @@ export class Instance {
     this.#options = options;
     this.#output = options.output;
     this.#record = initialRecord(options.clock.now());
+    this.#health = new HealthSlot({
+      factory: options.healthWatch ?? realHealthWatch,
+      clock: options.clock,
+      emit: (level, event, fields) =>
+        options.hub.emit(level, event, { process: this.#name, program: this.#spec.name }, fields),
+      restart: (gen) => this.dispatch({ type: "UNHEALTHY", gen }),
+    });
   }
 
   /** `prog` or `prog:N` (changes when numprocs crosses 1). */
@@ -94,7 +110,10 @@ export class Instance {
     return this.#spec;
   }
   set spec(spec: ProgramSpec) {
+    const healthChanged = JSON.stringify(spec.health) !== JSON.stringify(this.#spec.health);
     this.#spec = spec;
+    // A reload's `health` change applies in place: the checks start again, the process stays.
+    if (healthChanged) this.#syncHealth(true);
   }
 
   /** The output capture of this instance. Replace it only while no child runs. */
@@ -158,6 +177,9 @@ export class Instance {
       since: new Date(clock.wall() - (clock.now() - r.since)).toISOString(),
       restarts: r.restarts,
       description: r.description,
+      waitingOn: [...r.waitingOn],
+      ready: r.ready,
+      health: this.#health.status(this.#spec),
     };
   }
 
@@ -209,6 +231,8 @@ export class Instance {
     if (result.dropped) return;
     const changed = result.record !== this.#record;
     this.#record = result.record;
+    this.#endReadyWatch(false);
+    this.#syncHealth(false);
     for (const effect of result.effects) this.#run(effect);
     if (!changed) return;
     for (const listener of [...this.#listeners]) {
@@ -243,7 +267,12 @@ export class Instance {
     if (r.state !== "FATAL" || before.state === "FATAL") return null;
     return this.#judge({
       kind: "fatal",
-      cause: event.type === "SPAWN_FAILED" ? "spawn-error" : "exit",
+      // The daemon ended it (ready deadline, dependency failure): exit code 1 whatever the signal.
+      cause: event.type === "SPAWN_FAILED"
+        ? "spawn-error"
+        : event.type === "DEP_FAILED" || before.failReason !== null
+        ? "daemon"
+        : "exit",
       lastExit: r.lastExit,
       expected: r.lastExit !== null && isExpected(r.lastExit, this.#spec.exitcodes),
       reason: r.description,
@@ -324,7 +353,61 @@ export class Instance {
     this.#exits.add(exit);
     exit.finally(() => this.#exits.delete(exit));
     this.dispatch({ type: "SPAWNED", gen, pid: child.pid });
+    this.#beginReadyWatch(gen, output);
     this.#options.onChildChange?.();
+  }
+
+  /** Starts the ready checks of spawn `gen` (no timer at all without `ready:`). */
+  #beginReadyWatch(gen: number, output: ProcessOutput): void {
+    const ready = this.#spec.ready;
+    this.#endReadyWatch(true);
+    if (ready === null || this.#record.generation !== gen || this.#record.state !== "STARTING") {
+      return;
+    }
+    const factory = this.#options.readyWatch ?? realReadyWatch;
+    const watch = factory({
+      ready,
+      spec: this.#spec,
+      processName: this.#name,
+      index: this.index,
+      secretEnv: this.#options.secretEnv(),
+      clock: this.#options.clock,
+      onReady: (e) => this.dispatch({ type: "READY", gen, check: e.check, after: e.after }),
+      onDeadline: (e) => this.dispatch({ type: "READY_TIMEOUT", gen, ...e }),
+    });
+    let unfollow = () => {};
+    if (ready.check.kind === "log") {
+      const feed = (line: string) => watch.feedLine(line);
+      const out = new LineSplitter(feed);
+      const err = new LineSplitter(feed);
+      const a = output.follow("stdout", (chunk) => out.push(chunk), { forChecks: true });
+      const b = output.follow("stderr", (chunk) => err.push(chunk), { forChecks: true });
+      unfollow = () => {
+        a();
+        b();
+      };
+    }
+    this.#readyWatch = { gen, watch, unfollow };
+  }
+
+  #syncHealth(restart: boolean): void {
+    const r = this.#record;
+    this.#health.sync(r.state === "RUNNING", r.generation, this.#spec, {
+      name: this.#name,
+      index: this.index,
+      secretEnv: this.#options.secretEnv(),
+    }, restart);
+  }
+
+  /** Ends the ready watch once its spawn left STARTING (or always, with `force`). */
+  #endReadyWatch(force: boolean): void {
+    const current = this.#readyWatch;
+    if (current === null) return;
+    const r = this.#record;
+    if (!force && r.state === "STARTING" && r.generation === current.gen) return;
+    this.#readyWatch = null;
+    current.unfollow();
+    current.watch.stop();
   }
 
   /** Exit handling: stop the group's leftovers, wait for the output, then publish the exit. */

@@ -17,6 +17,8 @@ export interface ReloadHost {
   makeProgram(spec: ProgramSpec): Program;
   /** Stops one instance by `reload` and waits for a stopped state. */
   stop(instance: Instance): Promise<unknown>;
+  /** Stops several instances by `reload`, dependents before their dependencies. */
+  stopSet(instances: readonly Instance[]): Promise<unknown>;
   /** Dispatches START (no wait: STARTING is reached synchronously); never for a held-stopped one. */
   start(instance: Instance): void;
   /** True when the instance's desired state is started (operator override, else autostart). */
@@ -37,10 +39,11 @@ export async function applyDiff(
   order: readonly ProgramSpec[],
 ): Promise<void> {
   const tasks: Promise<unknown>[] = [];
-  for (const spec of diff.removed) {
-    const program = host.programs().get(spec.name);
-    if (program === undefined) continue;
-    tasks.push(stopAndDrop(host, program.instances));
+  const removed = diff.removed.flatMap((spec) => host.programs().get(spec.name)?.instances ?? []);
+  if (removed.length > 0) {
+    tasks.push(
+      host.stopSet(removed).then(() => Promise.all(removed.map((i) => host.drop(i)))),
+    );
   }
   for (const spec of diff.unchanged) host.programs().get(spec.name)?.setSpec(spec);
   for (const change of diff.changed) {

@@ -9,6 +9,7 @@ export type { ProcState };
 /** Every state, in lifecycle order (used to build and test the transition table). */
 export const ALL_STATES: readonly ProcState[] = [
   "STOPPED",
+  "WAITING",
   "STARTING",
   "RUNNING",
   "BACKOFF",
@@ -20,7 +21,10 @@ export const ALL_STATES: readonly ProcState[] = [
 /** States in which a child process exists (a pid is shown). */
 export const LIVE_STATES: ReadonlySet<ProcState> = new Set(["STARTING", "RUNNING", "STOPPING"]);
 
-/** States in which nothing runs and nothing is scheduled: `stop` answers `not running`. */
+/**
+ * States in which nothing runs and nothing is scheduled: `stop` answers `not running`. WAITING is
+ * not one of them: it is a start in progress (a `stop` ends it).
+ */
 export const STOPPED_STATES: ReadonlySet<ProcState> = new Set(["STOPPED", "EXITED", "FATAL"]);
 
 /** States a `signal` command may target. */
@@ -63,6 +67,19 @@ export interface ProcRecord {
   readonly killSent: boolean;
   /** Free text for `status` (FATAL reason, crash-loop delay, exit summary). */
   readonly description: string;
+  /** Unmet dependencies while WAITING (`"db (ready)"`), else empty. */
+  readonly waitingOn: readonly string[];
+  /** Whether the current spawn passed its ready check; null when it has none. */
+  readonly ready: boolean | null;
+  /** `starttime` has passed for the current spawn (RUNNING also needs `ready`). */
+  readonly starttimeDone: boolean;
+  /**
+   * Set while the daemon stops a start it judged failed (ready deadline): the exit then counts
+   * as a failed start (BACKOFF/FATAL) with this reason, not as a stop.
+   */
+  readonly failReason: string | null;
+  /** Set while the daemon stops an unhealthy process: its exit restarts it (as unexpected). */
+  readonly healthRestart: boolean;
 }
 
 /** A fresh record for a new instance: STOPPED, nothing run yet. */
@@ -82,5 +99,10 @@ export function initialRecord(now: number): ProcRecord {
     runningSince: null,
     killSent: false,
     description: "",
+    waitingOn: [],
+    ready: null,
+    starttimeDone: false,
+    failReason: null,
+    healthRestart: false,
   };
 }

@@ -14,6 +14,7 @@ import { parseSendableSignal } from "../protocol/signals.ts";
 import type {
   ActionResult,
   DaemonInfo,
+  DepsInfo,
   ProcessStatus,
   ReloadResult,
   StreamName,
@@ -28,7 +29,18 @@ import type { DesiredState } from "../protocol/types.ts";
 import { type CriticalHooks, Instance } from "./instance.ts";
 import type { CriticalDecision } from "./critical.ts";
 import { Program } from "./program.ts";
-import { restartOne, startOne, stopOne } from "./actions.ts";
+import { restartOne, stopOne } from "./actions.ts";
+import { DependencyCoordinator } from "./deps.ts";
+import {
+  beginSet,
+  type DepActionsHost,
+  depsInfo,
+  orderedStop,
+  startDependencies,
+  startNamed,
+  startPlanOf,
+} from "./dep_actions.ts";
+import { stopInOrder } from "./stop_order.ts";
 import { applyDiff, type ReloadHost } from "./reload.ts";
 import { resetIntent, withUnsaved } from "./intent.ts";
 
@@ -85,6 +97,11 @@ export class Supervisor implements SupervisorCore {
   #reloads = { ok: 0, failed: 0 };
   #reloadChain: Promise<unknown> = Promise.resolve();
   #reloadQueued: Promise<ReloadResult> | null = null;
+  readonly #deps: DependencyCoordinator = new DependencyCoordinator({
+    instancesOf: (name) => this.#programs.get(name)?.instances ?? [],
+    instances: () => this.instances(),
+    heldStopped: (name) => this.#state.heldStopped(name),
+  });
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -122,13 +139,21 @@ export class Supervisor implements SupervisorCore {
     this.#state.restore((name) => names.has(name));
   }
 
-  /** Starts every instance whose desired state is started (daemon start); does not wait. */
+  /**
+   * Starts every instance whose desired state is started (daemon start), dependencies first,
+   * except those the operator holds stopped; does not wait.
+   */
   startAutostart(): void {
-    for (const instance of this.instances()) {
-      // A critical program that fails at once (spawn error) starts the shutdown mid-loop.
-      if (this.#shuttingDown) return;
-      if (this.#wants(instance)) instance.dispatch({ type: "START" });
-    }
+    this.#startSet(this.instances().filter((i) => this.#wants(i)));
+  }
+
+  /** Starts `targets` and their dependencies (not held ones), without waiting (start, reload). */
+  #startSet(targets: readonly Instance[]): void {
+    beginSet(this.#depHost(), targets, () => this.#shuttingDown);
+  }
+
+  #instancesOf(program: string): readonly Instance[] {
+    return this.#programs.get(program)?.instances ?? [];
   }
 
   status(names: readonly string[]): ProcessStatus[] {
@@ -141,8 +166,13 @@ export class Supervisor implements SupervisorCore {
     return this.instances().filter((i) => chosen.has(i)).map((i) => this.#statusOf(i));
   }
 
-  start(names: readonly string[], options: ActionOptions = {}): Promise<ActionResult[]> {
-    return this.#operatorAct(names, "started", options, (i) => {
+  async start(names: readonly string[], options: ActionOptions = {}): Promise<ActionResult[]> {
+    const host = this.#depHost();
+    const noDeps = options.noDeps === true;
+    const targets = this.#resolveAll(names).flatMap(([, found]) => found ?? []);
+    // Dependencies begin first (in waves), so each named process finds them under way.
+    const deps = noDeps || this.#shuttingDown ? [] : startDependencies(host, targets);
+    const results = this.#operatorAct(names, "started", options, (i) => {
       if (this.#shuttingDown) {
         return Promise.resolve({
           name: i.name,
@@ -151,19 +181,36 @@ export class Supervisor implements SupervisorCore {
           message: "shutting down",
         });
       }
-      return startOne(i, this.#clock);
+      return startNamed(host, i, noDeps);
     });
+    return [...await Promise.all(deps), ...await results];
   }
 
   stop(names: readonly string[], options: ActionOptions = {}): Promise<ActionResult[]> {
-    return this.#operatorAct(names, "stopped", options, (i) => stopOne(i, this.#clock, "operator"));
+    const targets = this.#resolveAll(names).flatMap(([, found]) => found ?? []);
+    return this.#operatorAct(names, "stopped", options, orderedStop(this.#depHost(), targets));
+  }
+
+  #depHost(): DepActionsHost {
+    return {
+      programs: this.#config.programs,
+      clock: this.#clock,
+      deps: this.#deps,
+      state: this.#state,
+      instancesOf: (n) => this.#instancesOf(n),
+    };
   }
 
   restart(names: readonly string[], options: ActionOptions = {}): Promise<ActionResult[]> {
     return this.#operatorAct(names, "started", options, (i) => {
       if (this.#shuttingDown) return stopOne(i, this.#clock, "shutdown");
-      return restartOne(i, this.#clock);
+      // A restart does not pull dependencies in, but waits for unmet ones like a start.
+      return restartOne(i, this.#clock, startPlanOf(this.#depHost(), i));
     });
+  }
+
+  deps(): DepsInfo {
+    return depsInfo(this.#config.programs);
   }
 
   reset(names: readonly string[]): ActionResult[] {
@@ -223,7 +270,7 @@ export class Supervisor implements SupervisorCore {
   async #stopEverything(): Promise<void> {
     this.#shuttingDown = true;
     const all = this.instances();
-    await Promise.all(all.map((i) => stopOne(i, this.#clock, "shutdown")));
+    await stopInOrder(this.#config.programs, all, (i) => stopOne(i, this.#clock, "shutdown"));
     await Promise.all(all.map((i) => i.settled()));
     await Promise.all(all.map((i) => i.output.close()));
     this.#pids?.flush();
@@ -261,8 +308,8 @@ export class Supervisor implements SupervisorCore {
   // ---- internals ---------------------------------------------------------------------------
 
   #makeProgram(spec: ProgramSpec): Program {
-    return new Program(spec, (s, index, name) =>
-      new Instance({
+    return new Program(spec, (s, index, name) => {
+      const instance = new Instance({
         spec: s,
         index,
         name,
@@ -273,7 +320,10 @@ export class Supervisor implements SupervisorCore {
         secretEnv: () => this.#config.daemon.secretEnv,
         onChildChange: () => this.#pids?.schedule(),
         critical: this.#criticalHooks,
-      }));
+      });
+      this.#deps.watch(instance);
+      return instance;
+    });
   }
 
   readonly #criticalHooks: CriticalHooks = {
@@ -421,10 +471,13 @@ export class Supervisor implements SupervisorCore {
       },
       makeProgram: (spec) => this.#makeProgram(spec),
       stop: (instance) => stopOne(instance, clock, "reload"),
-      // A process the operator holds stopped is never started by a reload (docs/state.md).
+      stopSet: (instances) =>
+        stopInOrder(this.#config.programs, instances, (i) => stopOne(i, clock, "reload")),
+      // A process the operator holds stopped is never started by a reload (docs/state.md);
+      // dependencies come first (not held ones either).
       start: (instance) => {
         if (!this.#shuttingDown && !this.#state.heldStopped(instance.name)) {
-          instance.dispatch({ type: "START" });
+          this.#startSet([instance]);
         }
       },
       wants: (instance) => this.#wants(instance),

@@ -71,7 +71,9 @@ th.num { text-align: right; }
 .badge { display: inline-block; padding: .1rem .55rem; border-radius: 999px; font-size: .75rem; font-weight: 700;
   letter-spacing: .03em; background: var(--idle-bg); color: var(--idle); white-space: nowrap; }
 .st-RUNNING { background: var(--ok-bg); color: var(--ok); }
-.st-STARTING { background: var(--info-bg); color: var(--info); }
+.st-STARTING, .st-WAITING { background: var(--info-bg); color: var(--info); }
+.hl-healthy { background: var(--ok-bg); color: var(--ok); }
+.hl-unhealthy { background: var(--bad-bg); color: var(--bad); }
 .st-BACKOFF { background: var(--warn-bg); color: var(--warn); }
 .st-STOPPING { background: var(--stop-bg); color: var(--stop); }
 .st-FATAL { background: var(--bad-bg); color: var(--bad); }

@@ -66,7 +66,13 @@ export const APP_JS = String.raw`"use strict";
         tr.appendChild(td); return td;
       }
       cell("Name", "c-name", el("span", "pname", p.name));
-      cell("State", "", el("span", "badge st-" + p.state, p.state));
+      var st = cell("State", "", el("span", "badge st-" + p.state, p.state));
+      // Health badge (docs/web.md): only with a health check and a verdict.
+      if (p.health && p.health.state !== "unknown") {
+        st.appendChild(document.createTextNode(" "));
+        st.appendChild(el("span", "badge hl-" + p.health.state,
+          p.health.state === "healthy" ? "healthy" : "unhealthy " + p.health.failures));
+      }
       cell("PID", "num", p.pid);
       var up = cell("Uptime", "num c-uptime", uptime(p));
       if (p.state === "RUNNING") up.dataset.since = p.since;

@@ -13,6 +13,7 @@ import { parseSendableSignal } from "../../src/protocol/signals.ts";
 import type {
   ActionResult,
   DaemonInfo,
+  DepsInfo,
   EventName,
   ProcessStatus,
   ProcState,
@@ -118,6 +119,9 @@ export class FakeSupervisor implements SupervisorApi {
             since,
             restarts: 0,
             description: spec.description ?? "",
+            waitingOn: [],
+            ready: null,
+            health: null,
             desired: state === "RUNNING" ? "started" : "stopped",
             held: false,
           },
@@ -213,6 +217,10 @@ export class FakeSupervisor implements SupervisorApi {
   }
 
   /** Drops the hold of each named process (its desired state stays as it was, for simplicity). */
+  deps(): DepsInfo {
+    return { waves: [], edges: [] };
+  }
+
   reset(names: readonly string[]): ActionResult[] {
     this.#record("reset", names, names.map((n) => `reset:${n}`));
     const results: ActionResult[] = [];

@@ -28,6 +28,9 @@ export function makeSpec(patch: Partial<ProgramSpec> = {}): ProgramSpec {
     identity: null,
     maxrestartdelay: 60,
     critical: false,
+    dependsOn: [],
+    ready: null,
+    health: null,
     order: 0,
     ...patch,
   };
@@ -42,6 +45,7 @@ export function alertRules(patch: Partial<AlertsSpec> = {}): AlertsSpec {
     logLoss: true,
     httpError: true,
     critical: true,
+    unhealthy: true,
     crashloopExits: 5,
     crashloopWindow: 60,
     batchWindow: 10,

@@ -124,3 +124,13 @@ Deno.test("AlertBatcher caps the items of one batch and counts the rest", () => 
   assert.equal(batch?.items.length, MAX_BATCH_ITEMS);
   assert.equal(batch?.omitted, 30);
 });
+
+Deno.test("AlertBatcher.offer() raises `unhealthy` (batched) unless switched off", () => {
+  const batcher = new AlertBatcher();
+  const sick = event("unhealthy", "api", { check: "http", failures: 3, last: "HTTP 503" });
+  assert.equal(batcher.offer(sick, 0, RULES), "opened");
+  assert.equal(batcher.urgent, false);
+  assert.deepEqual(batcher.take()?.items.map((i) => i.kind), ["unhealthy"]);
+  assert.equal(batcher.offer(sick, 1, alertRules({ unhealthy: false })), "ignored");
+  assert.equal(batcher.offer(event("healthy", "api", { check: "http" }), 2, RULES), "ignored");
+});

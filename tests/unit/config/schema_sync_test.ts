@@ -4,12 +4,19 @@ import {
   ALERT_KEYS,
   ALERT_NUMBERS,
   DAEMON_KEYS,
+  DEPENDENCY_CONDITIONS,
   ENV_FILE_DEFAULTS,
   ENV_FILE_KEYS,
+  HEALTH_ACTIONS,
+  HEALTH_DEFAULTS,
+  HEALTH_KEYS,
+  HTTP_CHECK_KEYS,
   HTTP_DEFAULTS,
   HTTP_KEYS,
   PROGRAM_DEFAULTS,
   PROGRAM_KEYS,
+  READY_DEFAULTS,
+  READY_KEYS,
   SMTP_DEFAULTS,
   SMTP_KEYS,
   TOP_KEYS,
@@ -69,4 +76,23 @@ Deno.test("schema env_file item keys and defaults equal the validator's", () => 
   const item = variant(defs.envFileItem);
   assert.deepEqual(props(item), sorted(ENV_FILE_KEYS));
   assert.equal(item.properties.required!.default, ENV_FILE_DEFAULTS.required);
+});
+
+Deno.test("schema ready/health keys, defaults and enums equal the validator's", () => {
+  const p = schema.$defs.program.properties;
+  assert.deepEqual(props(p.ready!), sorted(READY_KEYS));
+  assert.deepEqual(props(p.health!), sorted(HEALTH_KEYS));
+  for (const [k, v] of Object.entries(READY_DEFAULTS)) {
+    assert.deepEqual(p.ready!.properties[k]!.default, v, k);
+  }
+  for (const [k, v] of Object.entries(HEALTH_DEFAULTS)) {
+    assert.deepEqual(p.health!.properties[k]!.default, v, k);
+  }
+  assert.deepEqual(p.health!.properties.action!.enum, [...HEALTH_ACTIONS]);
+  const map =
+    (p.depends_on as unknown as { oneOf: { additionalProperties?: { enum: string[] } }[] })
+      .oneOf.find((o) => o.additionalProperties)!;
+  assert.deepEqual(map.additionalProperties!.enum, [...DEPENDENCY_CONDITIONS]);
+  const http = (schema.$defs as unknown as Record<string, unknown>).checkHttp;
+  assert.deepEqual(props(variant(http)), sorted(HTTP_CHECK_KEYS));
 });

@@ -30,6 +30,9 @@ const status = (name: string): ProcessStatus => ({
   since: "2024-01-01T00:00:00.000Z",
   restarts: 0,
   description: "",
+  waitingOn: [],
+  ready: null,
+  health: null,
   desired: "started",
   held: false,
 });

@@ -60,7 +60,12 @@ Deno.test("reset is a shell command whose arguments complete as process names", 
   assert.ok(NAME_COMMANDS_LIST.includes("reset"));
   for (const shell of ["bash", "zsh"] as const) {
     const script = completionScript(shell);
-    assert.match(script, /status start stop restart reset reload/);
+    assert.match(script, /status start stop restart reset deps reload/);
     assert.match(script, /\|reset\|/);
   }
+});
+
+Deno.test("deps is a shell command without name arguments", () => {
+  assert.ok(SHELL_COMMAND_LIST.includes("deps"));
+  assert.ok(!NAME_COMMANDS_LIST.includes("deps"));
 });

@@ -4,6 +4,7 @@ import {
   formatUptime,
   makePaint,
   renderActions,
+  renderDeps,
   renderInfo,
   renderReload,
   renderStatus,
@@ -18,6 +19,9 @@ const base: Omit<ProcessStatus, "name" | "state" | "pid"> = {
   since: "2024-01-01T00:00:00.000Z",
   restarts: 0,
   description: "",
+  waitingOn: [],
+  ready: null,
+  health: null,
   desired: "started",
   held: false,
 };
@@ -191,10 +195,28 @@ Deno.test("human status marks held processes with held started / held stopped", 
     since: "2024-01-01T00:00:00.000Z",
     restarts: 0,
     description: "",
+    waitingOn: [],
+    ready: null,
+    health: null,
   };
   const text = renderStatus([
     { ...base, name: "a", state: "STOPPED", desired: "stopped", held: true },
     { ...base, name: "b", state: "STOPPED", desired: "stopped", held: false },
   ], makePaint(false));
   assert.equal(text, "a  STOPPED   held stopped, exit status 0\nb  STOPPED   exit status 0\n");
+});
+
+Deno.test("deps rendering: waves then edges; none when no edges", () => {
+  assert.equal(renderDeps({ waves: [["a", "b"]], edges: [] }), "no dependencies\n");
+  assert.equal(
+    renderDeps({
+      waves: [["db", "migrate"], ["web"]],
+      edges: [{ from: "web", to: "db", condition: "ready" }, {
+        from: "web",
+        to: "migrate",
+        condition: "completed",
+      }],
+    }),
+    "wave 1: db migrate\nwave 2: web\nedges:\n  web -> db (ready)\n  web -> migrate (completed)\n",
+  );
 });

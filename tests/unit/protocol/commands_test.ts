@@ -27,6 +27,7 @@ const everyKeyListed: Record<keyof CommandTable, Listed> = {
   alertTest: "alertTest",
   reset: "reset",
   export: "export",
+  deps: "deps",
 };
 
 Deno.test("COMMAND_NAMES lists every command of the table once", () => {

@@ -3,6 +3,8 @@
  * a {@link FakeClock}, a {@link FakeSpawner} and {@link FakeOutput}s, with the event hub's
  * entries at hand. No real process, no real timer.
  */
+import type { HealthWatchFactory } from "../../../src/supervisor/health.ts";
+import type { ReadyWatchFactory } from "../../../src/supervisor/ready.ts";
 import type { Config, LoadResult, ProgramSpec } from "../../../src/config/types.ts";
 import { EventHub } from "../../../src/events.ts";
 import type { LogEvent } from "../../../src/protocol/types.ts";
@@ -55,7 +57,11 @@ export interface InstanceRig extends Fakes {
 /** Builds an instance of `makeSpec(patch)` on fresh fakes. */
 export function instanceRig(
   patch: Partial<ProgramSpec> = {},
-  options: Omit<FakeSpawnerOptions, "clock"> & { output?: FakeOutput } = {},
+  options: Omit<FakeSpawnerOptions, "clock"> & {
+    output?: FakeOutput;
+    readyWatch?: ReadyWatchFactory;
+    healthWatch?: HealthWatchFactory;
+  } = {},
 ): InstanceRig {
   const f = fakes(options);
   const spec = makeSpec(patch);
@@ -69,6 +75,8 @@ export function instanceRig(
     clock: f.clock,
     output,
     secretEnv: () => [],
+    ...(options.readyWatch === undefined ? {} : { readyWatch: options.readyWatch }),
+    ...(options.healthWatch === undefined ? {} : { healthWatch: options.healthWatch }),
   });
   return { ...f, instance, output };
 }
