@@ -32,15 +32,18 @@ Deno.test("taskmasterctl status: table, --json before or after, exact array, exi
       "description",
       "desired",
       "exitCode",
+      "health",
       "held",
       "index",
       "name",
       "pid",
       "program",
+      "ready",
       "restarts",
       "signal",
       "since",
       "state",
+      "waitingOn",
     ]);
     const one = await ctl([...s, "status", "web:1", "--json"]);
     assertEquals(JSON.parse(one.stdout).length, 1);
