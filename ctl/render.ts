@@ -87,12 +87,13 @@ function detail(p: ProcessStatus, now: number): string {
   return parts.join(", ");
 }
 
-/** `healthy`, `unhealthy 3 (HTTP 503)`, `failing 1 (timeout after 2s)`; "" when unknown. */
+/** `healthy`, `unhealthy 3/3 (HTTP 503)`, `healthy, failing 1/3 (timeout after 2s)`; "" unknown. */
 function healthText(h: ProcessStatus["health"] | undefined): string {
   if (h === undefined || h === null || h.state === "unknown") return "";
   const why = h.message === "" ? "" : ` (${h.message})`;
-  if (h.state === "unhealthy") return `unhealthy ${h.failures}${why}`;
-  return h.failures > 0 ? `healthy, failing ${h.failures}${why}` : "healthy";
+  const count = `${h.failures}/${h.threshold}`;
+  if (h.state === "unhealthy") return `unhealthy ${count}${why}`;
+  return h.failures > 0 ? `healthy, failing ${count}${why}` : "healthy";
 }
 
 /** One line per action result: `name: message`, failures in red. */

@@ -5,7 +5,7 @@
  */
 import type { Clock } from "../clock.ts";
 import type { HealthSpec } from "../config/types.ts";
-import type { HealthStatus } from "../protocol/types.ts";
+import type { HealthStatus, HealthVerdict } from "../protocol/types.ts";
 import { realProbeOs } from "./os.ts";
 import { resolveTarget } from "./placeholders.ts";
 import { ProbeLoop } from "./probe_loop.ts";
@@ -65,7 +65,7 @@ export class HealthMonitor {
   }
 
   /** The current verdict (a fresh object); `unknown` until the first, and after {@link stop}. */
-  status(): HealthStatus {
+  status(): HealthVerdict {
     return {
       state: this.#state,
       failures: this.#failures,

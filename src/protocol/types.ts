@@ -23,7 +23,12 @@ export interface HealthStatus {
   checkedAt: string | null;
   /** Reason of the last failure (`HTTP 503`, `connect ECONNREFUSED …`), or "" after a pass. */
   message: string;
+  /** Consecutive failures that make the process unhealthy (its `health.failures` setting). */
+  threshold: number;
 }
+
+/** A health verdict as a check loop knows it: {@link HealthStatus} without the setting. */
+export type HealthVerdict = Omit<HealthStatus, "threshold">;
 
 /** One element of `status --json` and `GET /api/status`. */
 export interface ProcessStatus {

@@ -6,12 +6,12 @@
  */
 import type { Clock } from "../clock.ts";
 import type { HealthSpec, ProgramSpec } from "../config/types.ts";
-import type { HealthStatus } from "../protocol/types.ts";
+import type { HealthStatus, HealthVerdict } from "../protocol/types.ts";
 import { HealthMonitor } from "../checks/health_monitor.ts";
 
 /** A running health watch of one RUNNING period. */
 export interface HealthWatch {
-  status(): HealthStatus;
+  status(): HealthVerdict;
   /** Ends the checks (an exec check in flight is SIGKILLed). Idempotent. */
   stop(): void;
 }
@@ -42,7 +42,7 @@ export const realHealthWatch: HealthWatchFactory = (o) =>
   });
 
 /** The verdict shown while no check runs (not RUNNING, or not checked yet). */
-export const UNKNOWN_HEALTH: HealthStatus = {
+export const UNKNOWN_HEALTH: HealthVerdict = {
   state: "unknown",
   failures: 0,
   checkedAt: null,
@@ -112,6 +112,7 @@ export class HealthSlot {
   /** The verdict for status: null without `health:`, `unknown` when not checking. */
   status(spec: ProgramSpec): HealthStatus | null {
     if (spec.health === null) return null;
-    return this.#current?.watch.status() ?? { ...UNKNOWN_HEALTH };
+    const verdict = this.#current?.watch.status() ?? UNKNOWN_HEALTH;
+    return { ...verdict, threshold: spec.health.failures };
   }
 }

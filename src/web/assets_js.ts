@@ -71,7 +71,9 @@ export const APP_JS = String.raw`"use strict";
       if (p.health && p.health.state !== "unknown") {
         st.appendChild(document.createTextNode(" "));
         st.appendChild(el("span", "badge hl-" + p.health.state,
-          p.health.state === "healthy" ? "healthy" : "unhealthy " + p.health.failures));
+          p.health.state === "healthy"
+            ? "healthy"
+            : "unhealthy " + p.health.failures + "/" + p.health.threshold));
       }
       cell("PID", "num", p.pid);
       var up = cell("Uptime", "num c-uptime", uptime(p));

@@ -220,3 +220,26 @@ Deno.test("deps rendering: waves then edges; none when no edges", () => {
     "wave 1: db migrate\nwave 2: web\nedges:\n  web -> db (ready)\n  web -> migrate (completed)\n",
   );
 });
+
+Deno.test("human status: health as failures over the threshold, with the last reason", () => {
+  const health = (state: "healthy" | "unhealthy", failures: number, message: string) => ({
+    state,
+    failures,
+    checkedAt: "2024-01-01T00:00:00.000Z",
+    message,
+    threshold: 3,
+  });
+  const at = Date.parse("2024-01-01T00:00:05.000Z");
+  const text = renderStatus(
+    [
+      { ...base, name: "a", state: "RUNNING", pid: 1, health: health("unhealthy", 3, "HTTP 503") },
+      { ...base, name: "b", state: "RUNNING", pid: 2, health: health("healthy", 1, "timeout") },
+      { ...base, name: "c", state: "RUNNING", pid: 3, health: health("healthy", 0, "") },
+    ],
+    makePaint(false),
+    at,
+  );
+  assert.match(text, /^a .*unhealthy 3\/3 \(HTTP 503\)$/m);
+  assert.match(text, /^b .*healthy, failing 1\/3 \(timeout\)$/m);
+  assert.match(text, /^c .*healthy$/m);
+});

@@ -1,7 +1,7 @@
 /** The instance runs health checks per RUNNING period through the injected factory. */
 import assert from "node:assert/strict";
 import type { HealthSpec } from "../../../src/config/types.ts";
-import type { HealthStatus } from "../../../src/protocol/types.ts";
+import type { HealthVerdict } from "../../../src/protocol/types.ts";
 import type { HealthWatchOptions } from "../../../src/supervisor/health.ts";
 import { dieOnSignal } from "../../helpers/fake_spawner.ts";
 import { instanceRig } from "./fake_rig.ts";
@@ -16,14 +16,14 @@ const health = (action: "restart" | "none"): HealthSpec => ({
 });
 
 function fakeHealth() {
-  const made: { options: HealthWatchOptions; stopped: boolean; status: HealthStatus }[] = [];
+  const made: { options: HealthWatchOptions; stopped: boolean; status: HealthVerdict }[] = [];
   return {
     made,
     factory: (options: HealthWatchOptions) => {
       const w = {
         options,
         stopped: false,
-        status: { state: "unknown", failures: 0, checkedAt: null, message: "" } as HealthStatus,
+        status: { state: "unknown", failures: 0, checkedAt: null, message: "" } as HealthVerdict,
       };
       made.push(w);
       return { status: () => w.status, stop: () => (w.stopped = true) };
@@ -44,6 +44,7 @@ Deno.test("health: a watch per RUNNING period; unhealthy restarts with action re
     failures: 0,
     checkedAt: null,
     message: "",
+    threshold: 3,
   });
   await r.clock.tick(1000);
   assert.equal(h.made.length, 1);
