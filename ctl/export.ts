@@ -6,7 +6,7 @@
 import { emptyExportArgs, type ExportArgs, setExportTarget } from "../src/protocol/export_args.ts";
 import { emitExport } from "../src/protocol/export_emit.ts";
 import { CtlError, EXIT } from "./errors.ts";
-import { ctlExportFs } from "./export_fs.ts";
+import { denoExportFs } from "../src/os/export_fs.ts";
 import type { Session } from "./session.ts";
 
 /** The command's options as commander parses them. */
@@ -45,7 +45,7 @@ export async function cmdExport(
     images: args.images,
   });
   s.exitCode = await emitExport(result, args, {
-    fs: ctlExportFs,
+    fs: denoExportFs,
     stdout: (text) => s.out(text),
     stderr: (text) => s.err(text),
     cwd: Deno.cwd(),

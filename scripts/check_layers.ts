@@ -1,6 +1,7 @@
 /**
  * `deno task check` gate for the architecture rules (README.md "Architecture"):
- * - ctl/ imports only src/protocol/* from src/, and src/ never imports ctl/;
+ * - ctl/ imports only src/protocol/* and src/os/* (OS adapters both executables share) from
+ *   src/, and src/ never imports ctl/;
  * - src/protocol/* and the pure modules use no `Deno.*`, timers or wall clock;
  * - src/config/* never imports supervisor/, control/, http1/, web/ or logs/;
  * - src/http1/* (transport) never imports control/, web/ or supervisor/;
@@ -50,9 +51,16 @@ for (const file of await sourceFiles()) {
     .map((spec) => resolve(file, spec));
   for (const target of imports) {
     if (
-      file.startsWith("ctl/") && target.startsWith("src/") && !target.startsWith("src/protocol/")
+      file.startsWith("ctl/") && target.startsWith("src/") &&
+      !target.startsWith("src/protocol/") && !target.startsWith("src/os/")
     ) {
-      violations.push(`${file}: imports ${target} (ctl/ may import only src/protocol/*)`);
+      violations.push(`${file}: imports ${target} (ctl/ may import only src/protocol/, src/os/)`);
+    }
+    if (
+      file.startsWith("src/os/") && !target.startsWith("src/protocol/") &&
+      !target.startsWith("src/os/")
+    ) {
+      violations.push(`${file}: imports ${target} (src/os/ imports only protocol/ and itself)`);
     }
     if (file.startsWith("src/") && target.startsWith("ctl/")) {
       violations.push(`${file}: imports ${target} (src/ never imports ctl/)`);

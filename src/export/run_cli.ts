@@ -7,7 +7,7 @@ import { loadConfig } from "../config/load.ts";
 import type { ExportArgs } from "../protocol/export_args.ts";
 import { emitExport } from "../protocol/export_emit.ts";
 import type { ExportTarget } from "../protocol/export.ts";
-import { denoExportFs } from "./deno_fs.ts";
+import { denoExportFs } from "../os/export_fs.ts";
 import { findOnPath } from "./path_lookup.ts";
 import { renderExport, type RenderOptions } from "./render.ts";
 

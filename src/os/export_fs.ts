@@ -1,6 +1,6 @@
 /**
- * The Deno-backed {@link ExportFs} of taskmasterd (ctl/export_fs.ts is taskmasterctl's twin:
- * ctl/ may not import this folder, and src/protocol/ does no I/O).
+ * The Deno-backed {@link ExportFs}, used by both `taskmasterd --export` and `taskmasterctl
+ * export` (src/os/ holds OS adapters both executables may import; src/protocol/ does no I/O).
  */
 import type { ExportFs } from "../protocol/export_write.ts";
 
