@@ -2,8 +2,9 @@
  * Typed readers for one map entry: each validates, reports an error at the value's position
  * with "(got …)", and returns undefined on failure so validation can carry on collecting.
  */
-import { isScalar, type Scalar } from "yaml";
-import { type Ctx, type Entry, got, sourceText } from "./yaml_nodes.ts";
+import { isScalar, isSeq, type Scalar } from "yaml";
+import { splitCommand } from "./converters.ts";
+import { type Ctx, deref, type Entry, got, offsetOf, sourceText } from "./yaml_nodes.ts";
 
 /** The entry's scalar node, or undefined after reporting "must be …". */
 export function scalarOf(ctx: Ctx, e: Entry, expected: string): Scalar | undefined {
@@ -69,4 +70,32 @@ export function readString(ctx: Ctx, e: Entry): string | undefined {
 export function writtenText(ctx: Ctx, s: Scalar): string {
   if (typeof s.value === "string") return s.value;
   return sourceText(ctx, s);
+}
+
+/**
+ * A command as `cmd` and exec checks take it: a list of strings, or a command line split like a
+ * shell (quotes, backslashes; nothing expanded). Undefined after reporting the bad item or line;
+ * the caller judges the words themselves.
+ */
+export function readArgv(ctx: Ctx, e: Entry): string[] | undefined {
+  if (!isSeq(e.value)) {
+    const s = scalarOf(ctx, e, "a command line or a list of arguments");
+    if (s === undefined) return undefined;
+    const split = splitCommand(writtenText(ctx, s));
+    if ("error" in split) {
+      ctx.errors.at(e.offset, e.path, `${split.error} ${got(ctx, s)}`);
+      return undefined;
+    }
+    return split.ok;
+  }
+  const argv: string[] = [];
+  for (const item of e.value.items) {
+    const n = deref(ctx, item);
+    if (!isScalar(n) || n.value === null) {
+      ctx.errors.at(offsetOf(n ?? item), e.path, `list items must be strings ${got(ctx, n)}`);
+      return undefined;
+    }
+    argv.push(writtenText(ctx, n));
+  }
+  return argv;
 }

@@ -5,8 +5,14 @@
 import { isMap, isScalar, isSeq } from "yaml";
 import { logPatternProblem } from "../checks/log_matcher.ts";
 import { placeholderProblem } from "../checks/placeholders.ts";
-import { splitCommand } from "./converters.ts";
-import { readBool, readInt, readSeconds, scalarOf, writtenText } from "./entry_readers.ts";
+import {
+  readArgv,
+  readBool,
+  readInt,
+  readSeconds,
+  scalarOf,
+  writtenText,
+} from "./entry_readers.ts";
 import {
   HEALTH_ACTIONS,
   HEALTH_CHECK_KINDS,
@@ -127,26 +133,8 @@ function readHttp(ctx: Ctx, e: Entry): CheckTarget | undefined {
 
 /** `exec:` a command line (split like `cmd`) or a list of arguments. */
 function readExec(ctx: Ctx, e: Entry): CheckTarget | undefined {
-  let argv: string[] = [];
-  if (isSeq(e.value)) {
-    for (const item of e.value.items) {
-      const n = deref(ctx, item);
-      if (!isScalar(n) || n.value === null) {
-        ctx.errors.at(offsetOf(n ?? item), e.path, `list items must be strings ${got(ctx, n)}`);
-        return undefined;
-      }
-      argv.push(writtenText(ctx, n));
-    }
-  } else {
-    const s = scalarOf(ctx, e, "a command line or a list of arguments");
-    if (s === undefined) return undefined;
-    const split = splitCommand(writtenText(ctx, s));
-    if ("error" in split) {
-      ctx.errors.at(e.offset, e.path, `${split.error} ${got(ctx, s)}`);
-      return undefined;
-    }
-    argv = split.ok;
-  }
+  const argv = readArgv(ctx, e);
+  if (argv === undefined) return undefined;
   if (argv.length === 0 || argv[0] === "" || argv.some((a) => a.includes("\0"))) {
     ctx.errors.at(e.offset, e.path, `must name a command ${got(ctx, e.value)}`);
     return undefined;

@@ -4,13 +4,7 @@
  */
 import { isScalar, isSeq } from "yaml";
 import { resolveAgainst } from "../protocol/socket_path.ts";
-import {
-  parseAutorestart,
-  parseCritical,
-  parseSignal,
-  parseUmask,
-  splitCommand,
-} from "./converters.ts";
+import { parseAutorestart, parseCritical, parseSignal, parseUmask } from "./converters.ts";
 import { foldIdentity, readGroup, readUser } from "./identity.ts";
 import { MAX_LOGBACKUPS, PROGRAM_DEFAULTS, PROGRAM_KEYS } from "./key_table.ts";
 import { type Ctx, deref, type Entry, got, isNullNode, offsetOf, readMap } from "./yaml_nodes.ts";
@@ -20,6 +14,7 @@ import { readEnvFiles } from "./validate_env_file.ts";
 import { readHealth, readReady } from "./validate_checks.ts";
 import { type DependencySite, readDependsOn } from "./validate_deps.ts";
 import {
+  readArgv,
   readBool,
   readInt,
   readSeconds,
@@ -38,27 +33,8 @@ export interface GlobalIdentity {
  * Reads `cmd` (string or non-empty list) into argv with argv[0] resolved per docs/config.md "cmd".
  */
 function readCmd(ctx: Ctx, e: Entry): string[] | undefined {
-  let argv: string[];
-  if (isSeq(e.value)) {
-    argv = [];
-    for (const item of e.value.items) {
-      const n = deref(ctx, item);
-      if (!isScalar(n) || n.value === null) {
-        ctx.errors.at(offsetOf(n ?? item), e.path, `list items must be strings ${got(ctx, n)}`);
-        return undefined;
-      }
-      argv.push(writtenText(ctx, n));
-    }
-  } else {
-    const s = scalarOf(ctx, e, "a command line or a list of arguments");
-    if (s === undefined) return undefined;
-    const split = splitCommand(writtenText(ctx, s));
-    if ("error" in split) {
-      ctx.errors.at(e.offset, e.path, `${split.error} ${got(ctx, s)}`);
-      return undefined;
-    }
-    argv = split.ok;
-  }
+  const argv = readArgv(ctx, e);
+  if (argv === undefined) return undefined;
   if (argv.length === 0 || argv[0] === "") {
     ctx.errors.at(e.offset, e.path, `must name a command ${got(ctx, e.value)}`);
     return undefined;
