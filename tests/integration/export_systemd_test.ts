@@ -81,6 +81,28 @@ Deno.test({
       const once = result.files.find((f) => f.path === "every_key-once.job.service");
       assert.match(once?.content ?? "", /^TimeoutStopSec=1500ms$/m);
       assert.equal(dump.get("every_key-always.service")?.timeoutStop, "10s");
+      // depends_on: Requires= + After= on each unit (every instance of a template); a
+      // `completed` dependency is a oneshot that stays active; an autostart false dependency
+      // (db) is pulled in by its dependents.
+      const deps = [
+        "every_key-api.service",
+        "every_key-db.service",
+        "every_key-every@0.service",
+        "every_key-every@1.service",
+        "every_key-migrate.service",
+      ];
+      for (const i of [0, 1]) {
+        const w = dump.get(`every_key-workers@${i}.service`);
+        assert.deepEqual(w?.requires, deps);
+        assert.deepEqual(w?.after, deps);
+        assert.equal(w?.type, "exec");
+      }
+      const migrate = dump.get("every_key-migrate.service");
+      assert.equal(migrate?.type, "oneshot");
+      assert.equal(migrate?.remainAfterExit, "yes");
+      assert.deepEqual(migrate?.requires, ["every_key-db.service"]);
+      assert.deepEqual(dump.get("every_key-api.service")?.after, ["every_key-db.service"]);
+      assert.equal(dump.get("every_key-db.service")?.type, "exec");
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
