@@ -49,7 +49,7 @@ function systemdDeps(spec: ProgramSpec): Fate {
   }
   if (done.length > 0) {
     parts.push(
-      `${done.join(", ")}: Type=oneshot + RemainAfterExit=yes (systemd 240 restarts no oneshot)`,
+      `${done.join(", ")}: Type=oneshot + RemainAfterExit=yes (a oneshot is never restarted)`,
     );
   }
   return parts.length === 0 ? "exact" : { kind: "approximate", message: parts.join("; ") };

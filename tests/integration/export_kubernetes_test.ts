@@ -21,8 +21,9 @@ async function configs(): Promise<Config[]> {
     uid: 0,
     gid: 0,
   });
-  assert.ok(example.ok && every.ok);
-  return [example.config, every.config];
+  const deps = await loadConfig(`${ROOT}examples/deps.yaml`);
+  assert.ok(example.ok && every.ok && deps.ok);
+  return [example.config, every.config, deps.config];
 }
 
 function documents(config: Config): Record<string, unknown>[] {

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { cp } from "node:fs/promises";
 import { loadConfig, parseConfigText } from "../../src/config/load.ts";
+import { findOnPath } from "../../src/export/path_lookup.ts";
 import { renderExport } from "../../src/export/render.ts";
 import type { ExportResult } from "../../src/protocol/export.ts";
 import { dumpUnits, hasSystemd, verifyUnits } from "../helpers/systemd_tools.ts";
@@ -42,6 +43,35 @@ Deno.test({
       const verified = await verifyUnits(dir);
       assert.equal(verified.stderr, "");
       assert.equal(verified.code, 0);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
+  name: "export systemd: examples/deps.yaml verifies; dependencies load in the dump",
+  ignore,
+  async fn() {
+    const dir = await tempDir();
+    try {
+      const loaded = await loadConfig(`${ROOT}examples/deps.yaml`);
+      assert.ok(loaded.ok);
+      const result = renderExport(loaded.config, "systemd", { resolveExe: findOnPath });
+      assert.ok(!("error" in result));
+      await writeAll(dir, result);
+      const verified = await verifyUnits(dir);
+      assert.equal(verified.stderr, "");
+      assert.equal(verified.code, 0);
+      const dump = await dumpUnits(dir, "deps");
+      // database has autostart false: its dependents pull it in.
+      assert.equal(dump.get("deps-database.service")?.type, "exec");
+      assert.equal(dump.get("deps-migrate.service")?.type, "oneshot");
+      assert.equal(dump.get("deps-migrate.service")?.remainAfterExit, "yes");
+      assert.deepEqual(dump.get("deps-web@1.service")?.requires, [
+        "deps-database.service",
+        "deps-migrate.service",
+      ]);
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
