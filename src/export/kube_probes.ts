@@ -67,6 +67,9 @@ function handler(
         issues.push(`status ${first.status.join(", ")}: Kubernetes passes any 200–399`);
       }
       if (https && first.tlsverify) issues.push("Kubernetes does not verify the certificate");
+      if (url.username !== "" || url.password !== "") {
+        issues.push("credentials in the URL left out (httpGet has no user info)");
+      }
       return { httpGet };
     }
     case "exec":

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { parseAllDocuments } from "yaml";
 import { parseConfigText } from "../../../src/config/load.ts";
+import type { Config } from "../../../src/config/types.ts";
 import { renderExport } from "../../../src/export/render.ts";
 import type { ExportNote, ExportResult } from "../../../src/protocol/export.ts";
 
@@ -275,4 +276,29 @@ Deno.test("kubernetes depends_on: dropped with a note; keys not written give non
   assert.equal(noteOf(notes, "migrate.depends_on"), undefined);
   assert.equal(noteOf(notes, "web.ready"), undefined);
   assert.equal(noteOf(notes, "web.health"), undefined);
+});
+
+Deno.test("without recorded written keys, set depends_on/ready/health still give their notes", () => {
+  const loaded = load(DEPS);
+  const { written: _, ...bare } = loaded;
+  const c: Config = bare;
+  const r = renderExport(c, "kubernetes", { images: ["img"] });
+  assert.ok(!("error" in r));
+  assert.equal(noteOf(r.notes, "web.depends_on")?.kind, "dropped");
+  assert.equal(noteOf(r.notes, "db.ready")?.kind, "dropped");
+  assert.equal(noteOf(r.notes, "migrate.depends_on"), undefined);
+});
+
+Deno.test("kubernetes ready http: credentials in the URL are left out with a note", () => {
+  const { docs, notes } = kube(`
+programs:
+  web: { cmd: /bin/sleep 100, ready: { http: "http://u:p@10.0.0.2:81/x" } }
+`);
+  assert.deepEqual(container(docs, "web").readinessProbe.httpGet, {
+    path: "/x",
+    port: 81,
+    scheme: "HTTP",
+    host: "10.0.0.2",
+  });
+  assert.match(noteOf(notes, "web.ready")?.message ?? "", /credentials in the URL left out/);
 });
