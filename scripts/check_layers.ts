@@ -28,6 +28,7 @@ const PURE = [
   "src/export/systemd_escape.ts",
   "src/export/kubernetes.ts",
   "src/export/kube_names.ts",
+  "src/export/kube_probes.ts",
   "src/export/mapping.ts",
   "src/export/notes.ts",
   "src/export/desired.ts",

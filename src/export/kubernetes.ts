@@ -7,6 +7,7 @@ import type { Config, ProgramSpec } from "../config/types.ts";
 import { EXPORT_FILE_MODE, type ExportFailure, type ExportFile } from "../protocol/export.ts";
 import { type DesiredStates, wantsStarted } from "./desired.ts";
 import { dnsLabel, imagesFor, isDnsLabel, kubeNames } from "./kube_names.ts";
+import { healthProbe, readyProbes } from "./kube_probes.ts";
 
 /** What the Kubernetes renderer needs besides the config. */
 export interface KubeContext {
@@ -109,6 +110,8 @@ function podSpec(spec: ProgramSpec, name: string, image: string, job: boolean): 
     command: [...spec.argv],
     ...(spec.workingdir === null ? {} : { workingDir: spec.workingdir }),
     env,
+    ...readyProbes(spec).fields,
+    ...healthProbe(spec).fields,
   };
   const id = spec.identity;
   return {

@@ -3,14 +3,13 @@
  * key_table.ts, enforced by the compiler, so a new key cannot be forgotten. Only keys the config
  * writes are looked up (a default causes no note); `exact` gives no note.
  *
- * `depends_on`, `ready` and `health` are not rendered yet, so they are noted as dropped; their
- * intended fates (docs/export.md) are: `depends_on` systemd approximate (Requires=/After=),
- * Kubernetes dropped; `ready` Kubernetes readinessProbe + startupProbe; `health` Kubernetes
- * livenessProbe.
+ * `depends_on`: systemd Requires= + After= (approximate), Kubernetes dropped. `ready` and
+ * `health`: systemd dropped, Kubernetes probes (kube_probes.ts decides what is rounded or lost).
  */
 import type { DAEMON_KEYS, PROGRAM_KEYS } from "../config/key_table.ts";
 import type { ProgramSpec } from "../config/types.ts";
 import type { ExportTarget, NoteKind } from "../protocol/export.ts";
+import { healthProbe, type ProbeRender, readyProbes } from "./kube_probes.ts";
 
 /** What becomes of one written key: no note, or a note of that kind. */
 export type Fate = "exact" | { readonly kind: NoteKind; readonly message: string };
@@ -32,6 +31,29 @@ function kubeUser(spec: ProgramSpec): Fate {
 }
 
 const noDaemon = "no taskmasterd runs beside the exported units";
+
+/** The fate of a probe key from what kube_probes.ts could write. */
+function probeFate(render: ProbeRender): Fate {
+  if (render.dropped !== null) return { kind: "dropped", message: render.dropped };
+  if (render.approximate.length === 0) return "exact";
+  return { kind: "approximate", message: render.approximate.join("; ") };
+}
+
+/** `depends_on` for systemd: ordering by start, and `completed` dependencies made oneshot. */
+function systemdDeps(spec: ProgramSpec): Fate {
+  const parts: string[] = [];
+  const waits = spec.dependsOn.filter((d) => d.condition !== "completed").map((d) => d.name);
+  const done = spec.dependsOn.filter((d) => d.condition === "completed").map((d) => d.name);
+  if (waits.length > 0) {
+    parts.push(`${waits.join(", ")}: Requires= + After= order by start, not by readiness`);
+  }
+  if (done.length > 0) {
+    parts.push(
+      `${done.join(", ")}: Type=oneshot + RemainAfterExit=yes (a oneshot is never restarted)`,
+    );
+  }
+  return parts.length === 0 ? "exact" : { kind: "approximate", message: parts.join("; ") };
+}
 
 /** Program keys. */
 export const PROGRAM_RULES = {
@@ -119,16 +141,16 @@ export const PROGRAM_RULES = {
     kubernetes: dropped("a pod's other containers do not stop with it"),
   },
   depends_on: {
-    systemd: dropped("start order is not exported yet"),
+    systemd: systemdDeps,
     kubernetes: dropped("Kubernetes has no start order between workloads"),
   },
   ready: {
     systemd: dropped(`readiness is not checked: ${noDaemon}`),
-    kubernetes: dropped("readiness checks are not exported yet"),
+    kubernetes: (s) => probeFate(readyProbes(s)),
   },
   health: {
     systemd: dropped(`health is not checked: ${noDaemon}`),
-    kubernetes: dropped("health checks are not exported yet"),
+    kubernetes: (s) => probeFate(healthProbe(s)),
   },
 } as const satisfies Record<typeof PROGRAM_KEYS[number], Rule>;
 

@@ -47,6 +47,9 @@ export function writtenProgramKeys(config: Config, spec: ProgramSpec): readonly 
   if (spec.stderr.kind !== "memory") keys.push("stderr");
   if (Object.keys(spec.env).length > 0) keys.push("env");
   if (spec.identity !== null) keys.push("uid");
+  if (spec.dependsOn.length > 0) keys.push("depends_on");
+  if (spec.ready !== null) keys.push("ready");
+  if (spec.health !== null) keys.push("health");
   return keys.sort();
 }
 

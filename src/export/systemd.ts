@@ -35,8 +35,17 @@ const CLEAN_SIGNALS = "SIGHUP SIGINT SIGTERM SIGPIPE";
 export function renderSystemd(config: Config, ctx: SystemdContext): ExportFile[] {
   const files: ExportFile[] = [];
   const wants: string[] = [];
+  const units = new Map<string, string[]>();
   for (const spec of config.programs) {
-    const unit = renderProgram(config, spec, ctx);
+    if (execStart(spec, ctx) !== null) units.set(spec.name, instanceUnits(spec, ctx.app));
+  }
+  const oneshot = new Set(
+    config.programs.flatMap((p) =>
+      p.dependsOn.filter((d) => d.condition === "completed").map((d) => d.name)
+    ),
+  );
+  for (const spec of config.programs) {
+    const unit = renderProgram(config, spec, { ...ctx, units, oneshot });
     if (unit === null) continue;
     files.push({ path: unit.name, mode: EXPORT_FILE_MODE, content: unit.content });
     for (let i = 0; i < spec.numprocs; i++) {
@@ -58,26 +67,60 @@ export function renderSystemd(config: Config, ctx: SystemdContext): ExportFile[]
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** The unit names of every process of `spec`: its unit, or the template's instances. */
+function instanceUnits(spec: ProgramSpec, app: string): string[] {
+  if (spec.numprocs === 1) return [`${app}-${spec.name}.service`];
+  return Array.from({ length: spec.numprocs }, (_, i) => `${app}-${spec.name}@${i}.service`);
+}
+
+/** What rendering one program needs to know of the others. */
+interface ProgramContext extends SystemdContext {
+  /** Program name → the units of its processes, for every program that gets a unit. */
+  readonly units: ReadonlyMap<string, readonly string[]>;
+  /** Programs some other program depends on with `completed`: Type=oneshot. */
+  readonly oneshot: ReadonlySet<string>;
+}
+
+/**
+ * `depends_on` as Requires= + After= on every unit of each dependency (a numprocs > 1
+ * dependency: each instance of its template, since every instance must be up or done).
+ */
+function dependencies(spec: ProgramSpec, ctx: ProgramContext): string[] {
+  const lines: string[] = [];
+  for (const dep of spec.dependsOn) {
+    const units = ctx.units.get(dep.name);
+    if (units === undefined) {
+      ctx.notes.add(`${spec.name}.depends_on`, "dropped", `${dep.name} has no unit: edge left out`);
+      continue;
+    }
+    const list = units.map(escapeSpecifiers).join(" ");
+    lines.push(`Requires=${list}`, `After=${list}`);
+  }
+  return lines;
+}
+
 function renderProgram(
   config: Config,
   spec: ProgramSpec,
-  ctx: SystemdContext,
+  ctx: ProgramContext,
 ): { name: string; content: string } | null {
   const template = spec.numprocs > 1;
   const name = `${ctx.app}-${spec.name}${template ? "@" : ""}.service`;
   const exec = execStart(spec, ctx);
   if (exec === null) return null;
+  const oneshot = ctx.oneshot.has(spec.name);
   const lines = [
     ctx.header,
     "[Unit]",
     `Description=taskmaster ${ctx.app}: ${spec.name}${template ? " instance %i" : ""}`,
     `PartOf=${ctx.app}.target`,
+    ...dependencies(spec, ctx),
     ...startLimit(spec),
     "",
     "[Service]",
-    "Type=exec",
+    ...(oneshot ? ["Type=oneshot", "RemainAfterExit=yes"] : ["Type=exec"]),
     `ExecStart=${exec}`,
-    ...restart(spec),
+    ...(oneshot ? oneshotRestart(spec) : restart(spec)),
     `KillMode=control-group`,
     `KillSignal=${spec.stopsignal}`,
     `TimeoutStopSec=${stopTimeout(spec.stoptime)}`,
@@ -147,6 +190,15 @@ function restart(spec: ProgramSpec): string[] {
     ...(success.length > 0 ? [`SuccessExitStatus=${success.join(" ")}`] : []),
     `RestartForceExitStatus=${force}`,
   ];
+}
+
+/**
+ * A `completed` dependency: systemd 240 refuses Restart= other than `no` on a oneshot service;
+ * codes in `exitcodes` other than 0 still count as success (so dependents start).
+ */
+function oneshotRestart(spec: ProgramSpec): string[] {
+  const success = spec.exitcodes.filter((c) => c !== 0);
+  return ["Restart=no", ...(success.length > 0 ? [`SuccessExitStatus=${success.join(" ")}`] : [])];
 }
 
 /** `stoptime` as TimeoutStopSec=: 0 would mean "wait forever" to systemd, so 1 ms instead. */

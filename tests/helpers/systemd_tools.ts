@@ -35,6 +35,12 @@ export interface DumpedUnit {
   readonly env: string[];
   readonly killSignal: string | null;
   readonly timeoutStop: string | null;
+  /** `Requires:` / `After:` units written in the unit file (origin-file), in dump order. */
+  readonly requires: string[];
+  readonly after: string[];
+  /** `Type:` and `RemainAfterExit:` of a service. */
+  readonly type: string | null;
+  readonly remainAfterExit: string | null;
 }
 
 /**
@@ -82,9 +88,20 @@ export function parseDump(text: string): Map<string, DumpedUnit> {
       env: [...body.matchAll(/^\t\tEnvironment: (.*)$/gm)].map((m) => m[1]!),
       killSignal: /^\t\tKillSignal: (.*)$/m.exec(body)?.[1] ?? null,
       timeoutStop: /^\t\tTimeoutStopSec: (.*)$/m.exec(body)?.[1] ?? null,
+      requires: fromFile(body, "Requires"),
+      after: fromFile(body, "After"),
+      type: /^\t\tType: (.*)$/m.exec(body)?.[1] ?? null,
+      remainAfterExit: /^\t\tRemainAfterExit: (.*)$/m.exec(body)?.[1] ?? null,
     });
   }
   return units;
+}
+
+/** Units of dependency `kind` that the unit file itself wrote, sorted. */
+function fromFile(body: string, kind: string): string[] {
+  const re = new RegExp(`^\\t\\t${kind}: (\\S+) \\(origin-file\\)$`, "gm");
+  return [...body.matchAll(re)].map((m) => m[1]!).filter((u) => !/\.(slice|mount)$/.test(u))
+    .sort();
 }
 
 const C_ESCAPES: Record<string, string> = {

@@ -21,8 +21,9 @@ async function configs(): Promise<Config[]> {
     uid: 0,
     gid: 0,
   });
-  assert.ok(example.ok && every.ok);
-  return [example.config, every.config];
+  const deps = await loadConfig(`${ROOT}examples/deps.yaml`);
+  assert.ok(example.ok && every.ok && deps.ok);
+  return [example.config, every.config, deps.config];
 }
 
 function documents(config: Config): Record<string, unknown>[] {
@@ -79,11 +80,40 @@ Deno.test("export kubernetes: every document type-checks strictly against kubern
   }
 });
 
+/** "probeField handler" of every probe in `doc` (for example `readinessProbe tcpSocket`). */
+function probes(doc: Record<string, unknown>): string[] {
+  // deno-lint-ignore no-explicit-any
+  const containers = (doc as any).spec.template.spec.containers as Record<string, unknown>[];
+  return containers.flatMap((c) =>
+    ["readinessProbe", "startupProbe", "livenessProbe"].flatMap((field) => {
+      const probe = c[field] as Record<string, unknown> | undefined;
+      if (probe === undefined) return [];
+      return [`${field} ${Object.keys(probe).find((k) => /Socket|Get|exec/.test(k))}`];
+    })
+  );
+}
+
 Deno.test("export kubernetes: every document passes kubernetes-models validate()", async () => {
+  const seen = new Set<string>();
   for (const config of await configs()) {
     for (const doc of documents(config)) {
+      for (const p of probes(doc)) seen.add(p);
       const model = doc.kind === "Job" ? new Job(doc as never) : new Deployment(doc as never);
       model.validate();
     }
   }
+  // The every-key config puts each probe kind through both validators.
+  for (
+    const p of [
+      "readinessProbe tcpSocket",
+      "startupProbe tcpSocket",
+      "readinessProbe httpGet",
+      "startupProbe httpGet",
+      "readinessProbe exec",
+      "startupProbe exec",
+      "livenessProbe httpGet",
+      "livenessProbe tcpSocket",
+      "livenessProbe exec",
+    ]
+  ) assert.ok(seen.has(p), `${p} not exported: ${[...seen].join(", ")}`);
 });

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { cp } from "node:fs/promises";
 import { loadConfig, parseConfigText } from "../../src/config/load.ts";
+import { findOnPath } from "../../src/export/path_lookup.ts";
 import { renderExport } from "../../src/export/render.ts";
 import type { ExportResult } from "../../src/protocol/export.ts";
 import { dumpUnits, hasSystemd, verifyUnits } from "../helpers/systemd_tools.ts";
@@ -49,6 +50,35 @@ Deno.test({
 });
 
 Deno.test({
+  name: "export systemd: examples/deps.yaml verifies; dependencies load in the dump",
+  ignore,
+  async fn() {
+    const dir = await tempDir();
+    try {
+      const loaded = await loadConfig(`${ROOT}examples/deps.yaml`);
+      assert.ok(loaded.ok);
+      const result = renderExport(loaded.config, "systemd", { resolveExe: findOnPath });
+      assert.ok(!("error" in result));
+      await writeAll(dir, result);
+      const verified = await verifyUnits(dir);
+      assert.equal(verified.stderr, "");
+      assert.equal(verified.code, 0);
+      const dump = await dumpUnits(dir, "deps");
+      // database has autostart false: its dependents pull it in.
+      assert.equal(dump.get("deps-database.service")?.type, "exec");
+      assert.equal(dump.get("deps-migrate.service")?.type, "oneshot");
+      assert.equal(dump.get("deps-migrate.service")?.remainAfterExit, "yes");
+      assert.deepEqual(dump.get("deps-web@1.service")?.requires, [
+        "deps-database.service",
+        "deps-migrate.service",
+      ]);
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
+
+Deno.test({
   name: "export systemd: a config with every key verifies with empty stderr",
   ignore,
   async fn() {
@@ -81,6 +111,28 @@ Deno.test({
       const once = result.files.find((f) => f.path === "every_key-once.job.service");
       assert.match(once?.content ?? "", /^TimeoutStopSec=1500ms$/m);
       assert.equal(dump.get("every_key-always.service")?.timeoutStop, "10s");
+      // depends_on: Requires= + After= on each unit (every instance of a template); a
+      // `completed` dependency is a oneshot that stays active; an autostart false dependency
+      // (db) is pulled in by its dependents.
+      const deps = [
+        "every_key-api.service",
+        "every_key-db.service",
+        "every_key-every@0.service",
+        "every_key-every@1.service",
+        "every_key-migrate.service",
+      ];
+      for (const i of [0, 1]) {
+        const w = dump.get(`every_key-workers@${i}.service`);
+        assert.deepEqual(w?.requires, deps);
+        assert.deepEqual(w?.after, deps);
+        assert.equal(w?.type, "exec");
+      }
+      const migrate = dump.get("every_key-migrate.service");
+      assert.equal(migrate?.type, "oneshot");
+      assert.equal(migrate?.remainAfterExit, "yes");
+      assert.deepEqual(migrate?.requires, ["every_key-db.service"]);
+      assert.deepEqual(dump.get("every_key-api.service")?.after, ["every_key-db.service"]);
+      assert.equal(dump.get("every_key-db.service")?.type, "exec");
     } finally {
       await Deno.remove(dir, { recursive: true });
     }
