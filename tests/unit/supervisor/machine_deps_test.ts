@@ -8,40 +8,11 @@ import {
   IllegalTransition,
   type MachineEvent,
   TABLE,
-  transition,
 } from "../../../src/supervisor/machine.ts";
-import { ALL_STATES, initialRecord, type ProcRecord } from "../../../src/supervisor/states.ts";
-import type { ProgramSpec, ReadySpec } from "../../../src/config/types.ts";
+import { ALL_STATES } from "../../../src/supervisor/states.ts";
+import type { ReadySpec } from "../../../src/config/types.ts";
 import { makeSpec } from "../../helpers/specs.ts";
-
-function rec(state: ProcRecord["state"], patch: Partial<ProcRecord> = {}): ProcRecord {
-  const live = state === "STARTING" || state === "RUNNING" || state === "STOPPING";
-  return {
-    ...initialRecord(0),
-    state,
-    generation: 3,
-    pid: live ? 100 : null,
-    wanted: state === "STOPPED" ? "down" : "up",
-    since: 0,
-    ...patch,
-  };
-}
-
-function run(r: ProcRecord, e: MachineEvent, spec: ProgramSpec = makeSpec(), now = 1000) {
-  return transition(r, e, { spec, now });
-}
-
-function types(effects: readonly Effect[]): string[] {
-  return effects.map((e) =>
-    e.type === "EMIT"
-      ? `EMIT:${e.event}`
-      : e.type === "KILL"
-      ? `KILL:${e.signal}`
-      : e.type === "ARM"
-      ? `ARM:${e.ms}`
-      : e.type
-  );
-}
+import { rec, run, types } from "./machine_helpers.ts";
 
 function emitted(effects: readonly Effect[], event: string): unknown {
   const e = effects.find((x) => x.type === "EMIT" && x.event === event);

@@ -1,29 +1,13 @@
 /** Machine cells of health restarts (docs/lifecycle.md "Health checks"). */
 import assert from "node:assert/strict";
-import {
-  type Effect,
-  type MachineEvent,
-  TABLE,
-  transition,
-} from "../../../src/supervisor/machine.ts";
-import { ALL_STATES, initialRecord, type ProcRecord } from "../../../src/supervisor/states.ts";
+import { type Effect, type MachineEvent, TABLE } from "../../../src/supervisor/machine.ts";
+import { ALL_STATES, type ProcRecord } from "../../../src/supervisor/states.ts";
 import type { ProgramSpec } from "../../../src/config/types.ts";
 import { makeSpec } from "../../helpers/specs.ts";
+import { rec, run as runAt } from "./machine_helpers.ts";
 
-function rec(state: ProcRecord["state"], patch: Partial<ProcRecord> = {}): ProcRecord {
-  const live = state === "STARTING" || state === "RUNNING" || state === "STOPPING";
-  return {
-    ...initialRecord(0),
-    state,
-    generation: 3,
-    pid: live ? 100 : null,
-    wanted: "up",
-    since: 0,
-    ...patch,
-  };
-}
-const run = (r: ProcRecord, e: MachineEvent, spec: ProgramSpec = makeSpec(), now = 100_000) =>
-  transition(r, e, { spec, now });
+const run = (r: ProcRecord, e: MachineEvent, spec: ProgramSpec = makeSpec()) =>
+  runAt(r, e, spec, 100_000);
 const fields = (effects: readonly Effect[], event: string) => {
   const e = effects.find((x) => x.type === "EMIT" && x.event === event);
   return e?.type === "EMIT" ? e.fields : undefined;

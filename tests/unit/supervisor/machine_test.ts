@@ -4,41 +4,11 @@ import {
   IllegalTransition,
   type MachineEvent,
   TABLE,
-  transition,
 } from "../../../src/supervisor/machine.ts";
-import { ALL_STATES, initialRecord, type ProcRecord } from "../../../src/supervisor/states.ts";
+import { ALL_STATES } from "../../../src/supervisor/states.ts";
 import type { ProgramSpec } from "../../../src/config/types.ts";
 import { makeSpec } from "../../helpers/specs.ts";
-
-/** A record in `state` with generation 3 and pid 100 (for live states). */
-function rec(state: ProcRecord["state"], patch: Partial<ProcRecord> = {}): ProcRecord {
-  const live = state === "STARTING" || state === "RUNNING" || state === "STOPPING";
-  return {
-    ...initialRecord(0),
-    state,
-    generation: 3,
-    pid: live ? 100 : null,
-    wanted: state === "STOPPED" ? "down" : "up",
-    since: 0,
-    ...patch,
-  };
-}
-
-function run(r: ProcRecord, e: MachineEvent, spec: ProgramSpec = makeSpec(), now = 1000) {
-  return transition(r, e, { spec, now });
-}
-
-function types(effects: readonly Effect[]): string[] {
-  return effects.map((e) =>
-    e.type === "EMIT"
-      ? `EMIT:${e.event}`
-      : e.type === "KILL"
-      ? `KILL:${e.signal}`
-      : e.type === "ARM"
-      ? `ARM:${e.ms}`
-      : e.type
-  );
-}
+import { rec, run, types } from "./machine_helpers.ts";
 
 function fieldsOf(effect: Effect | undefined): unknown {
   if (effect?.type !== "EMIT") throw new Error(`not an EMIT: ${JSON.stringify(effect)}`);
