@@ -38,6 +38,9 @@ Deno.test("deps example e2e: ready database, completed migration, then the web w
     assert.equal(map.get("database")!.ready, true);
     assert.equal(map.get("web:0")!.ready, null);
     assert.equal(map.get("migrate")!.state, "EXITED");
+    // Status can run ahead of the mirrored log lines: wait for the workers' own lines first.
+    await daemon.waitLine(/ web:0 running /, { timeoutMs: 30_000 });
+    await daemon.waitLine(/ web:1 running /, { timeoutMs: 30_000 });
     const lines = daemon.lines;
     const ready = line(lines, / database ready check=tcp after=/);
     const dbRunning = line(lines, / database running /);
@@ -57,6 +60,9 @@ Deno.test("deps example e2e: ready database, completed migration, then the web w
     assert.ok(stopped.ok, JSON.stringify(stopped));
     const after = await statusMap(daemon);
     assert.ok([...after.values()].every((p) => p.state !== "WAITING"));
+    // The reply can overtake the daemon's mirrored log lines on their pipe: wait for the last one.
+    await daemon.waitLine(/ database stopped /, { timeoutMs: 30_000 });
+    assert.ok(line(lines, / web:1 stopped /) >= 0, "web:1 logged its stop");
     assert.ok(
       line(lines, / database stopping /) > line(lines, / web:1 stopped /),
       "the database stops after its dependents",
