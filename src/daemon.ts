@@ -11,6 +11,7 @@ import { createControlHandler } from "./control/handler.ts";
 import { listenUnix, probeSocket } from "./http1/unix_listener.ts";
 import { buildParts, type DaemonParts, pidsFilePath } from "./daemon/parts.ts";
 import { listenForSignals } from "./daemon/signals.ts";
+import { acquireInstanceLock, type InstanceLock, lockPathFor } from "./daemon/instance_lock.ts";
 
 /** How the daemon runs: in the foreground it also writes the event log to stderr. */
 export interface DaemonOptions {
@@ -25,6 +26,16 @@ type Control = { close(): Promise<void> };
 
 /** Runs the daemon until it is shut down; resolves with the process exit code. */
 export async function runDaemon(config: Config, options: DaemonOptions): Promise<number> {
+  const lock = takeInstanceLock(config.daemon.socket);
+  if (lock === null) return 1;
+  try {
+    return await runLocked(config, options);
+  } finally {
+    lock.release();
+  }
+}
+
+async function runLocked(config: Config, options: DaemonOptions): Promise<number> {
   if (!await socketIsFree(config.daemon.socket)) return 1;
   const parts = buildParts(config, options.foreground);
   // Before the socket serves: an operator command must not race the restored intent.
@@ -44,6 +55,24 @@ export async function runDaemon(config: Config, options: DaemonOptions): Promise
   }
   await closeParts(parts, control);
   return parts.shutdown.exitCode;
+}
+
+/** The instance lock, or null after saying why this daemon must not start. */
+function takeInstanceLock(socket: string): InstanceLock | null {
+  try {
+    const lock = acquireInstanceLock(socket);
+    if (lock === null) {
+      // The socket file may be gone (a /tmp cleaner): the lock file names who holds the config.
+      writeErr(
+        `taskmasterd: another taskmasterd is already running on ${socket} ` +
+          `(it holds ${lockPathFor(socket)})`,
+      );
+    }
+    return lock;
+  } catch (error) {
+    writeErr(`taskmasterd: ${errorText(error)}`);
+    return null;
+  }
 }
 
 /** Refuses to start next to a live daemon on the same socket. */
