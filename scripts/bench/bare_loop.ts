@@ -55,9 +55,7 @@ function spawn(i: number): void {
   }).spawn();
   children.set(child.pid, child);
   say(`pid ${child.pid}`);
-  const copied = sink && child.stdout
-    ? child.stdout.pipeTo(sink.writable, { preventClose: true })
-    : Promise.resolve();
+  const copied = sink && child.stdout ? copy(child.stdout, sink) : Promise.resolve();
   if (checkPort > 0) void checkLoop(child.pid);
   Promise.all([child.status, copied]).then(() => {
     own?.close();
@@ -66,6 +64,16 @@ function spawn(i: number): void {
     if (respawn && !stopping) spawn(i);
     else if (stopping && children.size === 0) say("stopped");
   }, (error) => console.error(`child ${child.pid}: ${error}`));
+}
+
+/**
+ * Copies a child's output into `file` chunk by chunk. Not `pipeTo(file.writable)`: that stream
+ * holds the bytes until it is closed here, and two children cannot pipe into one file at once.
+ */
+async function copy(from: ReadableStream<Uint8Array>, file: Deno.FsFile): Promise<void> {
+  for await (const chunk of from) {
+    for (let done = 0; done < chunk.length;) done += await file.write(chunk.subarray(done));
+  }
 }
 
 /** The -c floor: connect + close for `pid` every checkMs while it lives. */
