@@ -37,6 +37,8 @@ export const probeLoad: Scenario = {
       if (restarted > 0) throw new Error(`${restarted} processes restarted during the window`);
       const healthy = await driver.healthyCount?.() ?? PROCESSES;
       if (healthy !== PROCESSES) throw new Error(`${healthy} of ${PROCESSES} healthy`);
+      // Stopped while the listener still accepts, so no check fails on the way out.
+      await driver.stopAll();
       return { probe_cpu_500_pct: cpu, probe_checks_per_s: rate };
     } finally {
       listener.close();
