@@ -1,7 +1,9 @@
 /**
  * The bare fork/exec baseline as a Driver: no daemon, no status API, just a loop that spawns the
  * same children (bare_loop.c compiled with cc at bench time, else the Deno twin bare_loop.ts).
- * Only single-program runs are supported, which is all the scenarios use.
+ * The programs of a run must share one command line and settings (all the scenarios do); several
+ * programs of one process each with their own stdout file become one loop with `-o` (each child
+ * gets its file as stdout), no program at all is the loop alone (its memory floor).
  */
 import { type Driver, type ProgramSpec, run } from "./driver.ts";
 import { LineChannel } from "./line_channel.ts";
@@ -33,6 +35,9 @@ export class BareDriver implements Driver {
   readonly tool = "bare" as const;
   #loop: BareLoop;
   #program: ProgramSpec | null = null;
+  #dir = "";
+  #outs: string[] = [];
+  #count = 0;
   #child: Deno.ChildProcess | null = null;
   #channel: LineChannel | null = null;
   #pids = new Set<number>();
@@ -44,25 +49,42 @@ export class BareDriver implements Driver {
     this.#loop = loop;
   }
 
-  /** Remembers the program; nothing runs until `startAll`. */
-  launch(_dir: string, programs: ProgramSpec[]): Promise<void> {
-    if (programs.length !== 1) throw new Error("bare baseline runs exactly one program");
-    this.#program = programs[0]!;
+  /** Remembers the programs; nothing runs until `startAll`. */
+  launch(dir: string, programs: ProgramSpec[]): Promise<void> {
+    this.#dir = dir;
+    const first = programs[0];
+    this.#program = first ?? null;
+    this.#count = programs.reduce((sum, p) => sum + p.numprocs, 0);
+    if (!first || programs.length === 1) return Promise.resolve();
+    const same = (p: ProgramSpec) =>
+      p.numprocs === 1 && p.stdout !== null && p.cmd.join("\0") === first.cmd.join("\0") &&
+      p.autorestart === first.autorestart && p.stoptime === first.stoptime && !p.health;
+    if (!programs.every(same)) {
+      throw new Error("bare baseline: several programs must be one logged process of one command");
+    }
+    this.#outs = programs.map((p) => p.stdout!);
     return Promise.resolve();
   }
 
   /** Starts the loop and resolves once it has spawned every child ("ready"). */
   async startAll(): Promise<void> {
     const p = this.#program;
-    if (!p) throw new Error("bare: launch first");
     const [exe, ...pre] = this.#loop.argv;
+    const options: string[] = [];
+    if (this.#outs.length > 0) {
+      const list = `${this.#dir}/bare_outs.txt`;
+      await Deno.writeTextFile(list, this.#outs.join("\n") + "\n");
+      options.push("-o", list);
+    }
+    if (p?.health) options.push("-c", String(p.health.port), "-C", String(p.health.period * 1000));
     const args = [
       ...pre,
-      String(p.numprocs),
-      p.autorestart ? "1" : "0",
-      String(Math.round(p.stoptime * 1000)),
-      p.stdout ?? "-",
-      ...p.cmd,
+      ...options,
+      String(this.#count),
+      p?.autorestart ? "1" : "0",
+      String(Math.round((p?.stoptime ?? 1) * 1000)),
+      this.#outs.length > 0 ? "-" : p?.stdout ?? "-",
+      ...(p?.cmd ?? ["/bin/true"]),
     ];
     this.#child = new Deno.Command(exe!, {
       args,

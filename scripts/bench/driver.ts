@@ -20,6 +20,11 @@ export interface ProgramSpec {
   stoptime: number;
   /** File that receives the child's stdout, or null to discard it. */
   stdout: string | null;
+  /**
+   * A tcp health check per process against 127.0.0.1:`port` every `period` seconds. Only
+   * Taskmaster and the bare loop have checks; the peers' drivers refuse such a spec.
+   */
+  health?: { port: number; period: number };
 }
 
 /** A running instance of one tool, created fresh for each scenario run. */
@@ -42,8 +47,15 @@ export interface Driver {
    * timed like `statusCli` and reported as its own row.
    */
   coldCli?(): Record<string, () => Promise<void>>;
+  /** How many processes the tool reports healthy (tools with health checks only). */
+  healthyCount?(): Promise<number>;
   /** Shuts the daemon down and kills anything left of its tree. Never throws. */
   close(): Promise<void>;
+}
+
+/** Throws for a spec a tool without health checks cannot run (docs/benchmarks.md "Notes"). */
+export function refuseHealth(tool: Tool, programs: ProgramSpec[]): void {
+  if (programs.some((p) => p.health)) throw new Error(`${tool} has no health checks`);
 }
 
 /** Result of a finished command. */

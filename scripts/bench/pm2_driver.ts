@@ -3,7 +3,7 @@
  * dir, apps in fork mode with `interpreter: none`, `min_uptime` at its schema minimum (100 ms),
  * `restart_delay: 0`, and SIGTERM as the stop signal (PM2_KILL_SIGNAL) like the other tools.
  */
-import { type Driver, type ProgramSpec, run } from "./driver.ts";
+import { type Driver, type ProgramSpec, refuseHealth, run } from "./driver.ts";
 import { LineChannel } from "./line_channel.ts";
 import { descendants, killGroupAndPid, pidAlive, track, untrack, waitGone } from "./proc.ts";
 
@@ -40,6 +40,7 @@ export class Pm2Driver implements Driver {
 
   /** Starts the PM2 daemon (`pm2 ping`) under `dir/home` and connects the status probe. */
   async launch(dir: string, programs: ProgramSpec[]): Promise<void> {
+    refuseHealth(this.tool, programs);
     this.#env = { PM2_HOME: `${dir}/home`, PM2_KILL_SIGNAL: "SIGTERM" };
     this.#ecosystem = `${dir}/ecosystem.json`;
     const apps = programs.flatMap((p) =>

@@ -2,72 +2,24 @@
  * The benchmark scenarios (docs/benchmarks.md): each takes a fresh Driver and a temp dir,
  * runs one measurement cycle and returns named figures. Every wait has a deadline.
  */
-import type { Driver, ProgramSpec } from "./driver.ts";
-import { CLK_TCK, cpuTicks, memoryKiB, sleep, waitGone } from "./proc.ts";
+import {
+  cpuPercentOver,
+  type Figures,
+  IGNORE_TERM,
+  memory,
+  respawnSamples,
+  type Scenario,
+  sleepers,
+  timedStart,
+  timedStop,
+} from "./scenario_kit.ts";
+import { sleep } from "./proc.ts";
 import { median, pollUntil } from "./stats.ts";
 import { expectedSeqBytes, verifySeqFile } from "./seq_check.ts";
+import { LOGGED_SCENARIOS } from "./scenarios_logged.ts";
+import { probeLoad } from "./scenario_probe.ts";
 
-/** Knobs shared by all scenarios. */
-export interface ScenarioOptions {
-  /** Idle-CPU window in seconds. */
-  idleSeconds: number;
-  /** `status` CLI calls per run (their median is the run's figure). */
-  statusCalls: number;
-  /** Crashes per run (their median is the run's figure). */
-  crashes: number;
-  /** Lines the capture child writes (`seq 1 N`). */
-  captureLines: number;
-}
-
-/** One run's figures: metric name → value (ms, KiB, % of one core, count). */
-export type Figures = Record<string, number>;
-
-/** A scenario: a name and the function measuring it. */
-export interface Scenario {
-  name: string;
-  run(driver: Driver, dir: string, options: ScenarioOptions): Promise<Figures>;
-}
-
-const SLEEP = ["/bin/sleep", "3600"];
-const IGNORE_TERM = ["/bin/sh", "-c", "trap '' TERM INT; exec /bin/sleep 3600"];
-
-function sleepers(numprocs: number, cmd = SLEEP): ProgramSpec {
-  return { name: "sleeper", cmd, numprocs, autorestart: true, stoptime: 1, stdout: null };
-}
-
-/** Starts everything through the CLI and returns ms until the status API shows `n` RUNNING. */
-async function timedStart(driver: Driver, n: number): Promise<{ ms: number; pids: number[] }> {
-  const t0 = performance.now();
-  const cli = driver.startAll();
-  let failed: unknown = null;
-  cli.catch((error) => failed = error);
-  const pids = await pollUntil(
-    `${n} running`,
-    async () => {
-      if (failed) throw failed;
-      const pids = await driver.runningPids();
-      return pids.length >= n ? pids : null;
-    },
-    300_000,
-    0,
-  );
-  const ms = performance.now() - t0;
-  await cli;
-  return { ms, pids };
-}
-
-/** `stop all` through the CLI; ms until it returned and every child pid is gone. */
-async function timedStop(driver: Driver, pids: number[]): Promise<number> {
-  const t0 = performance.now();
-  await driver.stopAll();
-  if (!await waitGone(pids, 30_000)) throw new Error("children still alive after stop all");
-  return performance.now() - t0;
-}
-
-function memory(driver: Driver, n: number): Figures {
-  const { rssKiB, pssKiB } = memoryKiB(driver.daemonPid());
-  return { [`rss_${n}_kib`]: rssKiB, [`pss_${n}_kib`]: pssKiB };
-}
+export type { Figures, Scenario, ScenarioOptions } from "./scenario_kit.ts";
 
 /** Spawn 100, memory, idle CPU over the window, then `stop all`. */
 const spawn100: Scenario = {
@@ -77,14 +29,7 @@ const spawn100: Scenario = {
     const { ms, pids } = await timedStart(driver, 100);
     await sleep(1000); // let start-up work (log flushes, GC) settle before sampling
     const figures: Figures = { spawn_100_ms: ms, ...memory(driver, 100) };
-    const pid = driver.daemonPid();
-    const before = cpuTicks(pid);
-    const t0 = performance.now();
-    await sleep(options.idleSeconds * 1000);
-    const after = cpuTicks(pid);
-    const seconds = (performance.now() - t0) / 1000;
-    if (before === null || after === null) throw new Error("daemon vanished during idle window");
-    figures.idle_cpu_100_pct = ((after - before) / CLK_TCK) / seconds * 100;
+    figures.idle_cpu_100_pct = await cpuPercentOver(driver, options.idleSeconds);
     figures.stop_100_ms = await timedStop(driver, pids);
     return figures;
   },
@@ -125,24 +70,8 @@ const crash: Scenario = {
   name: "crash",
   async run(driver, dir, options) {
     await driver.launch(dir, [sleepers(1)]);
-    let { pids } = await timedStart(driver, 1);
-    const samples: number[] = [];
-    for (let i = 0; i < options.crashes; i++) {
-      const old = pids[0]!;
-      const t0 = performance.now();
-      Deno.kill(old, "SIGKILL");
-      pids = await pollUntil(
-        "respawn",
-        async () => {
-          const now = await driver.runningPids();
-          return now.length === 1 && now[0] !== old ? now : null;
-        },
-        30_000,
-        0,
-      );
-      samples.push(performance.now() - t0);
-      await sleep(150); // past PM2's min_uptime floor (100 ms), so no tool counts it unstable
-    }
+    const { pids } = await timedStart(driver, 1);
+    const samples = await respawnSamples(driver, pids, options.crashes);
     return { respawn_ms: median(samples), respawn_max_ms: Math.max(...samples) };
   },
 };
@@ -201,4 +130,12 @@ const stopIgnoring: Scenario = {
 };
 
 /** Every scenario, in run order. */
-export const SCENARIOS: Scenario[] = [spawn100, spawn500, crash, capture, stopIgnoring];
+export const SCENARIOS: Scenario[] = [
+  spawn100,
+  spawn500,
+  crash,
+  capture,
+  stopIgnoring,
+  ...LOGGED_SCENARIOS,
+  probeLoad,
+];

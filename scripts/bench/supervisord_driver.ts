@@ -3,7 +3,14 @@
  * config, unix socket and pidfile under the run's temp dir — never the system service.
  * Start grace 0 (`startsecs=0`); restarts are immediate by default.
  */
-import { closeDaemon, type Driver, type ProgramSpec, run, spawnDaemon } from "./driver.ts";
+import {
+  closeDaemon,
+  type Driver,
+  type ProgramSpec,
+  refuseHealth,
+  run,
+  spawnDaemon,
+} from "./driver.ts";
 import { pollUntil } from "./stats.ts";
 import { rawUnixPost } from "./unix_http.ts";
 
@@ -49,6 +56,7 @@ export class SupervisordDriver implements Driver {
 
   /** Writes supervisord.conf into `dir` and starts `supervisord -n`; resolves once RPC answers. */
   async launch(dir: string, programs: ProgramSpec[]): Promise<void> {
+    refuseHealth(this.tool, programs);
     const socket = `${dir}/supervisor.sock`;
     this.#socket = socket;
     this.#conf = `${dir}/supervisord.conf`;

@@ -28,6 +28,7 @@ export async function taskmasterVersion(root: string): Promise<string | null> {
 interface StatusEntry {
   state?: unknown;
   pid?: unknown;
+  health?: { state?: unknown } | null;
 }
 
 /** Driver for one Taskmaster daemon run from the repo at `root`. */
@@ -62,28 +63,40 @@ export class TaskmasterDriver implements Driver {
         stdout: p.stdout ?? "none",
         stderr: "none",
         logmaxbytes: 0, // no rotation, like supervisord `stdout_logfile_maxbytes=0` here
+        // docs/checks.md: tcp on 127.0.0.1, other keys at their defaults.
+        ...(p.health ? { health: { tcp: p.health.port, period: p.health.period } } : {}),
       }])),
     };
     const file = `${dir}/taskmaster.yaml`;
     // Block-style YAML, as operators write it: `taskmasterctl -c` reads this very file.
-    await Deno.writeTextFile(file, stringify(config));
+    // No anchors/aliases for objects the specs share (one `cmd` array for 500 programs).
+    await Deno.writeTextFile(file, stringify(config, { aliasDuplicateObjects: false }));
     this.#config = file;
     this.#empty = `${dir}/empty.ts`;
     await Deno.writeTextFile(this.#empty, "");
+    const console = `${dir}/taskmasterd.console.log`;
     this.#child = spawnDaemon(
       [Deno.execPath(), "run", "-A", `${this.#root}/main.ts`, "-c", file],
-      `${dir}/taskmasterd.console.log`,
+      console,
     );
     this.#api = new UnixHttp(this.#socket);
-    await pollUntil(
-      "taskmasterd socket",
-      async () => {
-        await this.#status();
-        return true;
-      },
-      30_000,
-      20,
-    );
+    try {
+      await pollUntil(
+        "taskmasterd socket",
+        async () => {
+          await this.#status();
+          return true;
+        },
+        30_000,
+        20,
+      );
+    } catch (error) {
+      // The daemon's own words say why it did not come up; the temp dir is gone afterwards.
+      const said = await Deno.readTextFile(console).catch(() => "");
+      throw new Error(
+        `${error instanceof Error ? error.message : error}; console: ${said.slice(-600)}`,
+      );
+    }
   }
 
   async #status(): Promise<StatusEntry[]> {
@@ -108,6 +121,11 @@ export class TaskmasterDriver implements Driver {
     return (await this.#status())
       .filter((e) => e.state === "RUNNING" && typeof e.pid === "number")
       .map((e) => e.pid as number);
+  }
+
+  /** Processes whose health is `healthy` in `POST /v1/status`. */
+  async healthyCount(): Promise<number> {
+    return (await this.#status()).filter((e) => e.health?.state === "healthy").length;
   }
 
   /** taskmasterd's pid (the foreground `deno` process). */
