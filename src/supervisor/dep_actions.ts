@@ -23,6 +23,21 @@ export interface DepActionsHost {
   instancesOf(program: string): readonly Instance[];
 }
 
+/**
+ * Programs by name, built once per config's program list: a start of 500 programs built it
+ * once per process, 250 000 insertions (measured).
+ */
+const byName = new WeakMap<readonly ProgramSpec[], ReadonlyMap<string, ProgramSpec>>();
+
+function specsByName(programs: readonly ProgramSpec[]): ReadonlyMap<string, ProgramSpec> {
+  let specs = byName.get(programs);
+  if (specs === undefined) {
+    specs = new Map(programs.map((s) => [s.name, s]));
+    byName.set(programs, specs);
+  }
+  return specs;
+}
+
 /** Starts one named process: through its dependencies unless `noDeps`. */
 export function startNamed(
   host: DepActionsHost,
@@ -35,7 +50,7 @@ export function startNamed(
 
 /** How an operator start of `instance` begins: it waits for its dependencies if need be. */
 export function startPlanOf(host: DepActionsHost, instance: Instance): StartPlan {
-  const specs = new Map(host.programs.map((s) => [s.name, s]));
+  const specs = specsByName(host.programs);
   return {
     begin: () => host.deps.begin(instance),
     waitMs: waitWindowMs(specs, instance.spec, startWindowMs),
@@ -57,7 +72,7 @@ export function startDependencies(
   });
   const deps = plan.dependencies;
   if (deps.length > 0) host.state.record(deps.map((d) => d.instance.name), "started", "dependency");
-  const specs = new Map(host.programs.map((s) => [s.name, s]));
+  const specs = specsByName(host.programs);
   return deps.map(({ instance, dependencyOf }) =>
     startOne(instance, host.clock, {
       begin: () => host.deps.begin(instance),
