@@ -53,7 +53,9 @@ async function launch(root: string, programs: Record<string, unknown>): Promise<
 }
 
 async function post(api: UnixHttp, command: string, body: unknown): Promise<unknown> {
-  const reply = JSON.parse(await api.post(`/v1/${command}`, JSON.stringify(body), "application/json"));
+  const reply = JSON.parse(
+    await api.post(`/v1/${command}`, JSON.stringify(body), "application/json"),
+  );
   if (!reply.ok) throw new Error(`${command}: ${JSON.stringify(reply.error)}`);
   return reply.result;
 }
@@ -130,10 +132,15 @@ async function caseCrash(root: string): Promise<Record<string, number>> {
       const old = pids[0]!;
       const t0 = performance.now();
       Deno.kill(old, "SIGKILL");
-      pids = await pollUntil("respawn", async () => {
-        const now = await running(d.api);
-        return now.length === 1 && now[0] !== old ? now : null;
-      }, 30_000, 0);
+      pids = await pollUntil(
+        "respawn",
+        async () => {
+          const now = await running(d.api);
+          return now.length === 1 && now[0] !== old ? now : null;
+        },
+        30_000,
+        0,
+      );
       samples.push(performance.now() - t0);
       await sleep(150);
     }
@@ -147,6 +154,8 @@ async function caseCrash(root: string): Promise<Record<string, number>> {
   }
 }
 
+let round0 = true;
+
 async function caseStop(root: string): Promise<Record<string, number>> {
   const programs: Record<string, unknown> = {};
   const cmd = ["/bin/sh", "-c", "trap '' TERM INT; exec /bin/sleep 3600"];
@@ -157,10 +166,28 @@ async function caseStop(root: string): Promise<Record<string, number>> {
     const pids = await running(d.api);
     await sleep(300);
     const t0 = performance.now();
+    const wall0 = Date.now();
     await post(d.api, "stop", { names: ["all"] });
     const reply = performance.now() - t0;
     if (!await waitGone(pids, 30_000)) throw new Error("children still alive");
-    return { stop_ms: performance.now() - t0, reply_ms: reply };
+    const figures: Record<string, number> = { stop_ms: performance.now() - t0, reply_ms: reply };
+    if (args.events === "yes") {
+      // Phases from the daemon's own event times (--events yes): when the last TERM went out,
+      // the spread of the SIGKILLs and of the exits, in ms since the request was sent.
+      const log = await post(d.api, "log", { lines: 1000 }) as Record<string, unknown>[];
+      const at = (e: Record<string, unknown>) => Date.parse(String(e.time ?? e.ts ?? e.at));
+      const kinds = new Map<string, number[]>();
+      for (const e of log) kinds.set(String(e.event), [...kinds.get(String(e.event)) ?? [], at(e)]);
+      const base = wall0;
+      for (const [kind, times] of kinds) {
+        if (!["stopping", "killed", "stopped"].includes(kind)) continue;
+        figures[`${kind}_first`] = Math.min(...times) - base;
+        figures[`${kind}_last`] = Math.max(...times) - base;
+      }
+      if (round0) console.log(JSON.stringify(log.slice(-3)));
+      round0 = false;
+    }
+    return figures;
   } finally {
     await close(d);
   }
