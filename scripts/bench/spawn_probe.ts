@@ -43,6 +43,7 @@ async function launch(root: string, programs: Record<string, unknown>): Promise<
     stringify({ taskmaster: { socket, http: false }, programs }),
   );
   const flags = args.prof ? ["--cpu-prof", `--cpu-prof-dir=${args.prof}`] : [];
+  if (args.prof && args.interval) flags.push(`--cpu-prof-interval=${args.interval}`);
   const child = spawnDaemon(
     [Deno.execPath(), "run", "-A", ...flags, `${root}/main.ts`, "-c", file],
     `${dir}/console.log`,

@@ -3,7 +3,7 @@
  * order"): a start brings its dependencies up first and may wait in WAITING; a stop of several
  * processes goes in reverse dependency order and names the dependents it leaves running.
  */
-import { dependentsOf, startWaves } from "../config/graph.ts";
+import { startWaves } from "../config/graph.ts";
 import type { ProgramSpec } from "../config/types.ts";
 import type { ActionResult, DepsInfo } from "../protocol/types.ts";
 import type { StateStore } from "../state/store.ts";
@@ -36,6 +36,27 @@ function specsByName(programs: readonly ProgramSpec[]): ReadonlyMap<string, Prog
     byName.set(programs, specs);
   }
   return specs;
+}
+
+/** Direct dependents of each program, built once per config's program list (see above). */
+const dependents = new WeakMap<readonly ProgramSpec[], ReadonlyMap<string, string[]>>();
+
+function dependentsByName(programs: readonly ProgramSpec[]): ReadonlyMap<string, string[]> {
+  let map = dependents.get(programs);
+  if (map === undefined) {
+    // One pass, same answer as dependentsOf: each dependent once, in file order.
+    const built = new Map<string, string[]>();
+    for (const p of programs) {
+      for (const name of new Set(p.dependsOn.map((d) => d.name))) {
+        const list = built.get(name);
+        if (list === undefined) built.set(name, [p.name]);
+        else list.push(p.name);
+      }
+    }
+    map = built;
+    dependents.set(programs, map);
+  }
+  return map;
 }
 
 /** Starts one named process: through its dependencies unless `noDeps`. */
@@ -101,7 +122,7 @@ export function orderedStop(
     });
     await all;
     const r = await results.get(instance)!;
-    const left = dependentsOf(host.programs, instance.spec.name)
+    const left = (dependentsByName(host.programs).get(instance.spec.name) ?? [])
       .filter((name) => !stopping.has(name))
       .flatMap((name) => host.instancesOf(name))
       .filter((d) => d.record.state === "RUNNING")
