@@ -3,15 +3,18 @@
  * before/after comparisons of two repo trees: each round runs every root once, alternating.
  *
  *   deno run -A scripts/bench/spawn_probe.ts --roots /work/main,. --rounds 5 \
- *     --case start|crash|stop [--n 500] [--stdout file|none] [--prof DIR]
+ *     --case start|crash|stop [--n N] [--stdout file|none] [--shape numprocs] [--poll no] \
+ *     [--events yes] [--crashes 20] [--prof DIR [--interval US]]
  *
- * - start: N programs (`--shape numprocs`: one program of N processes sharing one file) (one process each, `stdout: file` into its own file, stderr none), daemon
- *   up with autostart off, then `POST /v1/start {names:["all"]}`; ms until the status API shows
- *   N RUNNING (back-to-back `POST /v1/status`, like the bench).
- * - crash: one sleeper, SIGKILL it, ms until status shows a new RUNNING pid (median of 20).
- * - stop: N (default 100) children ignoring SIGTERM, stoptime 1; ms until `POST /v1/stop all`
- *   replied and every child pid is gone.
- * `--prof DIR` runs the daemon with `--cpu-prof --cpu-prof-dir DIR` (written at shutdown).
+ * - start: N (500) programs of one `sleep` each, `stdout` into its own file (or `none`), stderr
+ *   none, no rotation, autostart off; then `POST /v1/start {names:["all"]}` and ms until
+ *   back-to-back `POST /v1/status` shows N RUNNING (like the bench), plus the daemon's CPU ms
+ *   over that time (less load-sensitive). `--shape numprocs`: one program of N processes.
+ * - crash: one sleeper, SIGKILL it, ms until status shows a new RUNNING pid (median of 20);
+ *   `--events yes` adds kill → `exited` and `exited` → `spawned` from the daemon's event times.
+ * - stop: N (100) children ignoring SIGTERM, stoptime 1; ms until `POST /v1/stop all` replied
+ *   and every child pid is gone; `--events yes` adds the stopping/killed/stopped event spreads.
+ * `--prof DIR` runs the daemon with `--cpu-prof` into DIR (written at shutdown).
  */
 import { stringify } from "yaml";
 import { spawnDaemon } from "./driver.ts";
@@ -77,6 +80,12 @@ async function close(d: Daemon): Promise<void> {
   await Deno.remove(d.dir, { recursive: true }).catch(() => {});
 }
 
+/** User + system CPU of `pid` so far, in ms (less load-sensitive than wall time). */
+function cpuMs(pid: number): number {
+  const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in ticks of 10 ms
+}
+
 function program(cmd: string[], stdout: string, autorestart: boolean): Record<string, unknown> {
   return {
     cmd,
@@ -107,6 +116,7 @@ async function caseStart(root: string): Promise<Record<string, number>> {
   }
   const d = await launch(root, programs);
   try {
+    const cpu0 = cpuMs(d.child.pid);
     const t0 = performance.now();
     let replied = 0;
     const start = post(d.api, "start", { names: ["all"] }).then(() => {
@@ -116,7 +126,7 @@ async function caseStart(root: string): Promise<Record<string, number>> {
     await pollUntil("running", async () => (await running(d.api)).length >= n || null, 120_000, 0);
     const ms = performance.now() - t0;
     await start;
-    return { start_ms: ms, reply_ms: replied };
+    return { start_ms: ms, reply_ms: replied, daemon_cpu_ms: cpuMs(d.child.pid) - cpu0 };
   } finally {
     await close(d);
     await Deno.remove(dir, { recursive: true }).catch(() => {});
@@ -129,9 +139,11 @@ async function caseCrash(root: string): Promise<Record<string, number>> {
     await post(d.api, "start", { names: ["all"] });
     let pids = await running(d.api);
     const samples: number[] = [];
+    const kills: number[] = [];
     for (let i = 0; i < Number(args.crashes); i++) {
       const old = pids[0]!;
       const t0 = performance.now();
+      kills.push(Date.now());
       Deno.kill(old, "SIGKILL");
       pids = await pollUntil(
         "respawn",
@@ -145,7 +157,19 @@ async function caseCrash(root: string): Promise<Record<string, number>> {
       samples.push(performance.now() - t0);
       await sleep(150);
     }
+    const phases: Record<string, number> = {};
+    if (args.events === "yes") {
+      // Inside the daemon (event times, ms resolution): kill → `exited` event, `exited` → `spawned`.
+      const log = await post(d.api, "log", { lines: 1000 }) as { event: string; time: string }[];
+      const times = (kind: string) =>
+        log.filter((e) => e.event === kind).map((e) => Date.parse(e.time)).slice(-kills.length);
+      const exited = times("exited");
+      const spawned = times("spawned").slice(-kills.length);
+      phases.kill_to_exited_ms = median(exited.map((t, i) => t - kills[i]!));
+      phases.exited_to_spawned_ms = median(spawned.map((t, i) => t - exited[i]!));
+    }
     return {
+      ...phases,
       respawn_ms: median(samples),
       respawn_min: Math.min(...samples),
       respawn_max: Math.max(...samples),
