@@ -60,12 +60,12 @@ export class SpawnError extends Error {
 export const denoSpawner: Spawner = {
   spawn: spawnChild,
   // EPERM and the like: something is there but we cannot signal it; it counts as alive.
-  signalGroup: (pid, signal) => killGroup(pid, signal),
+  signalGroup: (pid, signal) => killGroup(pid, signal) || signalUnsettled(pid, signal),
   groupAlive(pid) {
     try {
       process.kill(-pid, 0);
     } catch (error) {
-      if ((error as { code?: string }).code !== "EPERM") return false;
+      if ((error as { code?: string }).code !== "EPERM") return unsettled.has(pid);
     }
     // kill(0) also counts zombies, which a non-reaping PID 1 may keep forever: look closer.
     return groupHasLiveMember(pid);
@@ -162,14 +162,58 @@ const programEnvs = new WeakMap<
   { secrets: readonly string[]; env: Record<string, string> }
 >();
 
+/**
+ * The daemon's environment, read once per burst: starting 500 programs read it 500 times
+ * (`Deno.env.toObject()`, ~1 ms each on a busy machine, measured). The copy is dropped at the
+ * next microtask checkpoint, so a later spawn sees any change made in between (tests set
+ * variables in-process).
+ */
+let envSnapshot: Record<string, string> | null = null;
+
+function daemonEnv(): Record<string, string> {
+  if (envSnapshot === null) {
+    envSnapshot = Deno.env.toObject();
+    queueMicrotask(() => envSnapshot = null);
+  }
+  return envSnapshot;
+}
+
 function programEnv(request: SpawnRequest): Record<string, string> {
   // The secret list is part of the frozen config: the same array until a reload replaces it.
   const secrets = request.secretEnv;
   const cached = programEnvs.get(request.spec);
   if (cached !== undefined && cached.secrets === secrets) return cached.env;
-  const env = Object.freeze(childEnv(request, Deno.env.toObject()));
+  const env = Object.freeze(childEnv(request, daemonEnv()));
   programEnvs.set(request.spec, { secrets, env });
   return env;
+}
+
+/**
+ * Children started through setsid(1) and not reaped yet. Until setsid(1) ran, such a child is
+ * still in the daemon's process group and its own group does not exist: it is then signalled by
+ * pid, as the leader of the group it is about to open. An unreaped child keeps its pid, so this
+ * never reaches a stranger; once its group exists (a zombie leader still holds it) the group
+ * path answers first.
+ */
+const unsettled = new Set<number>();
+
+function signalUnsettled(pid: number, signal: Deno.Signal): boolean {
+  if (!unsettled.has(pid)) return false;
+  try {
+    Deno.kill(pid, signal);
+    return true;
+  } catch (error) {
+    return !(error instanceof Deno.errors.NotFound);
+  }
+}
+
+/** Where setsid(1) is, found once; null when absent (children are then forked detached). */
+let setsid: string | null | undefined;
+
+function setsidPath(): string | null {
+  setsid ??= ["/usr/bin/setsid", "/bin/setsid"].find((file) => executableProblem(file) === null) ??
+    null;
+  return setsid;
 }
 
 function spawnChild(request: SpawnRequest): ChildHandle {
@@ -200,11 +244,17 @@ function spawnChild(request: SpawnRequest): ChildHandle {
     executable,
     ...args,
   ];
+  // A new session either way (docs/lifecycle.md). `detached` makes Deno fork() the whole
+  // daemon (page tables of its heap copied, then faulted back in) to run setsid() before exec;
+  // without it Deno uses posix_spawn (vfork), several times cheaper on the daemon's one thread,
+  // and setsid(1) opens the session as the child's first act, keeping the pid. With uid/gid set
+  // Deno forks anyway, so the plain detached spawn stays.
+  const setsid = spec.identity === null ? setsidPath() : null;
   const options: Deno.CommandOptions = {
-    args: argv.slice(1),
+    args: setsid === null ? argv.slice(1) : argv,
     env,
     clearEnv: true,
-    detached: true,
+    detached: setsid === null,
     stdin: "piped",
     stdout: request.stdout,
     stderr: request.stderr,
@@ -217,11 +267,13 @@ function spawnChild(request: SpawnRequest): ChildHandle {
   }
   let child: Deno.ChildProcess;
   try {
-    child = new Deno.Command(argv[0] as string, options).spawn();
+    child = new Deno.Command(setsid ?? argv[0] as string, options).spawn();
   } catch (error) {
     throw new SpawnError(error instanceof Error ? error.message : String(error));
   }
-  const exited = child.status.then(
+  const pid = child.pid;
+  if (setsid !== null) unsettled.add(pid);
+  const exited = child.status.finally(() => unsettled.delete(pid)).then(
     (status): ChildExit => ({
       code: status.signal === null ? status.code : null,
       signal: status.signal,

@@ -3,7 +3,7 @@
  * order"): a start brings its dependencies up first and may wait in WAITING; a stop of several
  * processes goes in reverse dependency order and names the dependents it leaves running.
  */
-import { dependentsOf, startWaves } from "../config/graph.ts";
+import { startWaves } from "../config/graph.ts";
 import type { ProgramSpec } from "../config/types.ts";
 import type { ActionResult, DepsInfo } from "../protocol/types.ts";
 import type { StateStore } from "../state/store.ts";
@@ -23,6 +23,42 @@ export interface DepActionsHost {
   instancesOf(program: string): readonly Instance[];
 }
 
+/**
+ * Programs by name, built once per config's program list: a start of 500 programs built it
+ * once per process, 250 000 insertions (measured).
+ */
+const byName = new WeakMap<readonly ProgramSpec[], ReadonlyMap<string, ProgramSpec>>();
+
+function specsByName(programs: readonly ProgramSpec[]): ReadonlyMap<string, ProgramSpec> {
+  let specs = byName.get(programs);
+  if (specs === undefined) {
+    specs = new Map(programs.map((s) => [s.name, s]));
+    byName.set(programs, specs);
+  }
+  return specs;
+}
+
+/** Direct dependents of each program, built once per config's program list (see above). */
+const dependents = new WeakMap<readonly ProgramSpec[], ReadonlyMap<string, string[]>>();
+
+function dependentsByName(programs: readonly ProgramSpec[]): ReadonlyMap<string, string[]> {
+  let map = dependents.get(programs);
+  if (map === undefined) {
+    // One pass, same answer as dependentsOf: each dependent once, in file order.
+    const built = new Map<string, string[]>();
+    for (const p of programs) {
+      for (const name of new Set(p.dependsOn.map((d) => d.name))) {
+        const list = built.get(name);
+        if (list === undefined) built.set(name, [p.name]);
+        else list.push(p.name);
+      }
+    }
+    map = built;
+    dependents.set(programs, map);
+  }
+  return map;
+}
+
 /** Starts one named process: through its dependencies unless `noDeps`. */
 export function startNamed(
   host: DepActionsHost,
@@ -35,7 +71,7 @@ export function startNamed(
 
 /** How an operator start of `instance` begins: it waits for its dependencies if need be. */
 export function startPlanOf(host: DepActionsHost, instance: Instance): StartPlan {
-  const specs = new Map(host.programs.map((s) => [s.name, s]));
+  const specs = specsByName(host.programs);
   return {
     begin: () => host.deps.begin(instance),
     waitMs: waitWindowMs(specs, instance.spec, startWindowMs),
@@ -57,7 +93,7 @@ export function startDependencies(
   });
   const deps = plan.dependencies;
   if (deps.length > 0) host.state.record(deps.map((d) => d.instance.name), "started", "dependency");
-  const specs = new Map(host.programs.map((s) => [s.name, s]));
+  const specs = specsByName(host.programs);
   return deps.map(({ instance, dependencyOf }) =>
     startOne(instance, host.clock, {
       begin: () => host.deps.begin(instance),
@@ -86,7 +122,7 @@ export function orderedStop(
     });
     await all;
     const r = await results.get(instance)!;
-    const left = dependentsOf(host.programs, instance.spec.name)
+    const left = (dependentsByName(host.programs).get(instance.spec.name) ?? [])
       .filter((name) => !stopping.has(name))
       .flatMap((name) => host.instancesOf(name))
       .filter((d) => d.record.state === "RUNNING")

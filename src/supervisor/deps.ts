@@ -93,6 +93,11 @@ export function evaluate(host: DepsHost, spec: ProgramSpec): Evaluation {
 export class DependencyCoordinator {
   readonly #host: DepsHost;
   readonly #seen = new Map<Instance, ProcState>();
+  /**
+   * How many watched instances are WAITING: with none, a change has nobody to move on, and the
+   * scans of every instance (one per change: O(n²) over a 100-process stop) are skipped.
+   */
+  #waiting = 0;
   #scheduled = false;
 
   constructor(host: DepsHost) {
@@ -119,10 +124,13 @@ export class DependencyCoordinator {
   /** Registers an instance: its changes re-evaluate the waiting ones. */
   watch(instance: Instance): void {
     this.#seen.set(instance, instance.record.state);
+    if (instance.record.state === "WAITING") this.#waiting++;
     instance.onChange((record) => {
       const before = this.#seen.get(instance);
       this.#seen.set(instance, record.state);
       if (before === record.state) return;
+      if (before === "WAITING") this.#waiting--;
+      if (record.state === "WAITING") this.#waiting++;
       if (record.state === "STOPPED" && before !== undefined && before !== "STOPPED") {
         this.#failDependents(instance, "was stopped");
       }
@@ -132,11 +140,13 @@ export class DependencyCoordinator {
 
   /** Forgets a dropped instance. */
   forget(instance: Instance): void {
+    if (this.#seen.get(instance) === "WAITING") this.#waiting--;
     this.#seen.delete(instance);
   }
 
   /** An operator stopped a dependency: whoever waits for it cannot start (FATAL). */
   #failDependents(dependency: Instance, reason: string): void {
+    if (this.#waiting === 0) return;
     for (const i of this.#host.instances()) {
       if (i.record.state !== "WAITING") continue;
       if (!i.spec.dependsOn.some((d) => d.name === dependency.spec.name)) continue;
@@ -156,6 +166,7 @@ export class DependencyCoordinator {
 
   /** Moves every WAITING instance on according to its dependencies now. */
   reevaluate(): void {
+    if (this.#waiting === 0) return;
     for (const i of this.#host.instances()) {
       if (i.record.state !== "WAITING") continue;
       const e = evaluate(this.#host, i.spec);
