@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { startDaemon } from "../helpers/daemon_harness.ts";
+import { waitExeced } from "../helpers/wait_for.ts";
 import { waitState } from "../reliability/lib/daemon_util.ts";
 import type { ReloadResult } from "../../src/protocol/types.ts";
 
@@ -49,6 +50,7 @@ Deno.test("env_file e2e: reload --dry-run sees env file edits by their variables
     assert.deepEqual((applied.result as ReloadResult).changed, ["app"]);
     const after = await waitState(daemon, "app", ["RUNNING"]);
     assert.notEqual(after.pid, first.pid, "restarted with the new variables");
+    await waitExeced(after.pid!);
     const environ = Deno.readTextFileSync(`/proc/${after.pid}/environ`).split("\0");
     assert(environ.includes("GREETING=bonjour"), "the new value reached the child");
   } finally {

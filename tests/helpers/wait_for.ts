@@ -32,6 +32,19 @@ export async function waitFor<T>(
   }
 }
 
+/**
+ * Waits until `pid` runs its own program and resolves with its argv. A child just reported
+ * spawned (RUNNING at once with `starttime: 0`) may still be between fork and exec, or in the
+ * setsid(1) step that opens its session (docs/lifecycle.md): /proc then shows an empty or a
+ * `setsid` command line and an environment that is not yet the program's.
+ */
+export function waitExeced(pid: number, timeoutMs = 10_000): Promise<string[]> {
+  return waitFor(() => {
+    const argv = Deno.readTextFileSync(`/proc/${pid}/cmdline`).split("\0").filter((a) => a);
+    return argv.length > 0 && !/(^|\/)setsid$/.test(argv[0]!) ? argv : null;
+  }, { timeoutMs, what: `pid ${pid} running its own program` });
+}
+
 /** The /proc state letter of `pid` (`R`, `S`, `T`, `Z`…), or null when it is gone. */
 export function procState(pid: number): string | null {
   try {

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { runDaemonCommand, startDaemon, writeTempConfig } from "../helpers/daemon_harness.ts";
-import { waitFor } from "../helpers/wait_for.ts";
+import { waitExeced, waitFor } from "../helpers/wait_for.ts";
 import { daemonConfig, waitState } from "./lib/daemon_util.ts";
 import { procStatus } from "./lib/proc.ts";
 
@@ -215,6 +215,7 @@ Deno.test("S9: secret-source variables never reach children; program env never r
   }
   try {
     const p = await waitState(daemon, "p", ["RUNNING"]);
+    await waitExeced(p.pid!);
     const environ = (await Deno.readTextFile(`/proc/${p.pid}/environ`)).split("\0");
     const outputs = JSON.stringify([
       await daemon.call("status", {}),
