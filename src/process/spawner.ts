@@ -83,8 +83,11 @@ export function childEnv(
 ): Record<string, string> {
   const env: Record<string, string> = Object.create(null);
   const secrets = new Set(request.secretEnv);
-  for (const [key, value] of Object.entries(base)) {
-    if (!secrets.has(key)) env[key] = value;
+  // Sorted: `Deno.env.toObject()` lists the variables in a different order on every call, and
+  // each order gave each program's env its own chain of ~40 V8 hidden classes (2.6 MB for 500
+  // programs, measured; docs/benchmarks.md "Notes"). One order means one shared chain.
+  for (const key of Object.keys(base).sort()) {
+    if (!secrets.has(key)) env[key] = base[key]!;
   }
   const identity = request.spec.identity;
   if (identity !== null) {
