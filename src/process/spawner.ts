@@ -170,9 +170,29 @@ function programEnv(request: SpawnRequest): Record<string, string> {
   const secrets = request.secretEnv;
   const cached = programEnvs.get(request.spec);
   if (cached !== undefined && cached.secrets === secrets) return cached.env;
-  const env = Object.freeze(childEnv(request, Deno.env.toObject()));
+  const env = Object.freeze(childEnv(request, daemonEnv()));
   programEnvs.set(request.spec, { secrets, env });
   return env;
+}
+
+/** The daemon environment read last; its value strings are reused while they are equal. */
+let lastDaemonEnv: Record<string, string> = {};
+
+/**
+ * `Deno.env.toObject()`, with each value that did not change since the previous call replaced
+ * by the string read then: every call makes fresh copies, and 500 programs kept 500 copies of
+ * each value (≈1 MB, measured; docs/benchmarks.md "Notes"). Equal strings, so the result is
+ * the same environment.
+ */
+function daemonEnv(): Record<string, string> {
+  const fresh = Deno.env.toObject();
+  const previous = lastDaemonEnv;
+  for (const key of Object.keys(fresh)) {
+    const old = previous[key];
+    if (old !== undefined && old === fresh[key]) fresh[key] = old;
+  }
+  lastDaemonEnv = fresh;
+  return fresh;
 }
 
 function spawnChild(request: SpawnRequest): ChildHandle {
