@@ -6,26 +6,67 @@
  * retries the open, so fixing the path and starting the program again works.
  */
 import type { StreamName } from "../protocol/types.ts";
-import type { ProcessOutput, StdioMode } from "./types.ts";
+import type { FollowOptions, ProcessOutput, StdioMode } from "./types.ts";
 
 /** Wraps `open` (which may throw) into an output that retries the open at each spawn. */
 export function createRetryingOutput(open: () => ProcessOutput): ProcessOutput {
-  let inner: ProcessOutput | null = null;
-  const current = (): ProcessOutput => (inner ??= open());
-  try {
-    current();
-  } catch {
-    // Reported when the next spawn asks for stdio(); nothing is running yet.
+  return new RetryingOutput(open);
+}
+
+/**
+ * A class rather than an object literal of closures: one per process instance, and the literal
+ * (eight closures, a getter, their contexts) cost ≈1 KB each, 0.5 MB of long-lived heap for 500
+ * programs (measured; docs/benchmarks.md "Notes").
+ */
+class RetryingOutput implements ProcessOutput {
+  readonly #open: () => ProcessOutput;
+  #inner: ProcessOutput | null = null;
+
+  constructor(open: () => ProcessOutput) {
+    this.#open = open;
+    try {
+      this.#current();
+    } catch {
+      // Reported when the next spawn asks for stdio(); nothing is running yet.
+    }
   }
-  return {
-    stdio: (stream: StreamName): StdioMode => current().stdio(stream),
-    attach: (stdout, stderr) => current().attach(stdout, stderr),
-    detach: () => inner?.detach(),
-    tail: (stream) => inner?.tail(stream) ?? new Uint8Array(0),
-    follow: (stream, listener, options) => inner?.follow(stream, listener, options) ?? (() => {}),
-    get lostBytes() {
-      return inner?.lostBytes ?? 0;
-    },
-    close: () => inner?.close() ?? Promise.resolve(),
-  };
+
+  #current(): ProcessOutput {
+    return (this.#inner ??= this.#open());
+  }
+
+  get lostBytes(): number {
+    return this.#inner?.lostBytes ?? 0;
+  }
+
+  stdio(stream: StreamName): StdioMode {
+    return this.#current().stdio(stream);
+  }
+
+  attach(
+    stdout: ReadableStream<Uint8Array> | null,
+    stderr: ReadableStream<Uint8Array> | null,
+  ): Promise<void> {
+    return this.#current().attach(stdout, stderr);
+  }
+
+  detach(): void {
+    this.#inner?.detach();
+  }
+
+  tail(stream: StreamName): Uint8Array {
+    return this.#inner?.tail(stream) ?? new Uint8Array(0);
+  }
+
+  follow(
+    stream: StreamName,
+    listener: (chunk: Uint8Array) => void,
+    options?: FollowOptions,
+  ): () => void {
+    return this.#inner?.follow(stream, listener, options) ?? (() => {});
+  }
+
+  close(): Promise<void> {
+    return this.#inner?.close() ?? Promise.resolve();
+  }
 }

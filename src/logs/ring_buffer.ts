@@ -4,6 +4,9 @@
  */
 import { TAIL_BYTES } from "./types.ts";
 
+/** Zero-length storage of a ring that holds nothing; never written to (see #grow). */
+const EMPTY = new Uint8Array(0);
+
 /** Receives each chunk pushed into a ring. The chunk must be treated as read-only. */
 export type ChunkListener = (chunk: Uint8Array) => void;
 
@@ -13,12 +16,14 @@ export type ChunkListener = (chunk: Uint8Array) => void;
  */
 export class ByteRing {
   readonly #capacity: number;
-  #buf: Uint8Array = new Uint8Array(0);
+  // Shared while nothing was pushed: a ring per captured stream, most of them idle.
+  #buf: Uint8Array = EMPTY;
   /** Index of the oldest byte in #buf. */
   #start = 0;
   /** Bytes currently held. */
   #length = 0;
-  #listeners = new Set<ChunkListener>();
+  /** Created on the first subscribe: most rings are never followed. */
+  #listeners: Set<ChunkListener> | null = null;
 
   /** @param capacity maximum bytes kept (default {@link TAIL_BYTES}). */
   constructor(capacity: number = TAIL_BYTES) {
@@ -40,14 +45,15 @@ export class ByteRing {
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
     this.#store(chunk);
-    if (this.#listeners.size === 0) return;
-    for (const listener of [...this.#listeners]) {
+    const listeners = this.#listeners;
+    if (listeners === null || listeners.size === 0) return;
+    for (const listener of [...listeners]) {
       try {
         listener(chunk);
       } catch {
         // A listener is a reader that went away (closed socket, closed page); dropping it is the
         // whole remedy, and the capture that called push must carry on unaffected.
-        this.#listeners.delete(listener);
+        listeners.delete(listener);
       }
     }
   }
@@ -64,15 +70,16 @@ export class ByteRing {
 
   /** Registers a listener for future chunks; returns the function that removes it. */
   subscribe(listener: ChunkListener): () => void {
-    this.#listeners.add(listener);
+    const listeners = (this.#listeners ??= new Set());
+    listeners.add(listener);
     return () => {
-      this.#listeners.delete(listener);
+      listeners.delete(listener);
     };
   }
 
   /** Drops the held bytes (listeners stay). */
   clear(): void {
-    this.#buf = new Uint8Array(0);
+    this.#buf = EMPTY;
     this.#start = 0;
     this.#length = 0;
   }

@@ -83,8 +83,11 @@ export function childEnv(
 ): Record<string, string> {
   const env: Record<string, string> = Object.create(null);
   const secrets = new Set(request.secretEnv);
-  for (const [key, value] of Object.entries(base)) {
-    if (!secrets.has(key)) env[key] = value;
+  // Sorted: `Deno.env.toObject()` lists the variables in a different order on every call, and
+  // each order gave each program's env its own chain of ~40 V8 hidden classes (2.6 MB for 500
+  // programs, measured; docs/benchmarks.md "Notes"). One order means one shared chain.
+  for (const key of Object.keys(base).sort()) {
+    if (!secrets.has(key)) env[key] = base[key]!;
   }
   const identity = request.spec.identity;
   if (identity !== null) {
@@ -169,10 +172,22 @@ const programEnvs = new WeakMap<
  * variables in-process).
  */
 let envSnapshot: Record<string, string> | null = null;
+/** The snapshot before, whose value strings a new one reuses while they are equal. */
+let lastEnv: Record<string, string> = {};
 
+/**
+ * Each `Deno.env.toObject()` makes fresh copies of every value, and 500 programs kept 500 copies
+ * of each (≈1 MB, measured; docs/benchmarks.md "Notes"): a value equal to the previous read is
+ * replaced by the string read then. Equal strings, so the environment is the same.
+ */
 function daemonEnv(): Record<string, string> {
   if (envSnapshot === null) {
-    envSnapshot = Deno.env.toObject();
+    const fresh = Deno.env.toObject();
+    for (const key of Object.keys(fresh)) {
+      const old = lastEnv[key];
+      if (old !== undefined && old === fresh[key]) fresh[key] = old;
+    }
+    envSnapshot = lastEnv = fresh;
     queueMicrotask(() => envSnapshot = null);
   }
   return envSnapshot;
