@@ -16,7 +16,7 @@ export function createRetryingOutput(open: () => ProcessOutput): ProcessOutput {
 /**
  * A class rather than an object literal of closures: one per process instance, and the literal
  * (eight closures, a getter, their contexts) cost ≈1 KB each, 0.5 MB of long-lived heap for 500
- * programs (measured; docs/benchmarks.md "Notes").
+ * programs (measured; docs/performance.md "Memory per logged child").
  */
 class RetryingOutput implements ProcessOutput {
   readonly #open: () => ProcessOutput;

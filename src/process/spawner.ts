@@ -85,7 +85,7 @@ export function childEnv(
   const secrets = new Set(request.secretEnv);
   // Sorted: `Deno.env.toObject()` lists the variables in a different order on every call, and
   // each order gave each program's env its own chain of ~40 V8 hidden classes (2.6 MB for 500
-  // programs, measured; docs/benchmarks.md "Notes"). One order means one shared chain.
+  // programs, measured; docs/performance.md "Memory per logged child"). One order means one shared chain.
   for (const key of Object.keys(base).sort()) {
     if (!secrets.has(key)) env[key] = base[key]!;
   }
@@ -169,17 +169,15 @@ const programEnvs = new WeakMap<
  * The daemon's environment, read once per burst: starting 500 programs read it 500 times
  * (`Deno.env.toObject()`, ~1 ms each on a busy machine, measured). The copy is dropped at the
  * next microtask checkpoint, so a later spawn sees any change made in between (tests set
- * variables in-process).
+ * variables in-process). Each read makes fresh copies of every value, and 500 programs kept 500
+ * copies of each (≈1 MB, measured; docs/performance.md "Memory per logged child"): a value equal
+ * to the previous read's is replaced by that string. Equal strings, so the environment is the
+ * same.
  */
 let envSnapshot: Record<string, string> | null = null;
-/** The snapshot before, whose value strings a new one reuses while they are equal. */
+/** The previous snapshot, whose value strings a new one reuses. */
 let lastEnv: Record<string, string> = {};
 
-/**
- * Each `Deno.env.toObject()` makes fresh copies of every value, and 500 programs kept 500 copies
- * of each (≈1 MB, measured; docs/benchmarks.md "Notes"): a value equal to the previous read is
- * replaced by the string read then. Equal strings, so the environment is the same.
- */
 function daemonEnv(): Record<string, string> {
   if (envSnapshot === null) {
     const fresh = Deno.env.toObject();
