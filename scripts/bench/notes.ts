@@ -87,5 +87,11 @@ export function benchNotes(options: ScenarioOptions): string[] {
     DENO_FLOOR_NOTE,
     LOGGED_NOTE,
     PROBE_NOTE,
+    PERFORMANCE_NOTE,
   ];
 }
+
+/** Where the hand-made measurements live: this file is rewritten by every run. */
+const PERFORMANCE_NOTE = "Measurements that need a set-up of their own (cold controller against " +
+  "a big daemon, memory per logged child with its floors, probe load against Deno's and C's " +
+  "connect floor, before → after comparisons) are in docs/performance.md, written by hand.";
