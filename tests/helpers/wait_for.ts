@@ -45,6 +45,18 @@ export function waitExeced(pid: number, timeoutMs = 10_000): Promise<string[]> {
   }, { timeoutMs, what: `pid ${pid} running its own program` });
 }
 
+/**
+ * Waits until `pid` ignores SIGTERM (its /proc status `SigIgn` mask has bit 15). A TERM-ignoring
+ * test child (`trap '' TERM`) stopped before its shell ran the trap dies of the signal like any
+ * other: a test about stoptime waits for the trap first.
+ */
+export function waitIgnoresTerm(pid: number, timeoutMs = 10_000): Promise<true> {
+  return waitFor(() => {
+    const line = Deno.readTextFileSync(`/proc/${pid}/status`).match(/^SigIgn:\s*([0-9a-f]+)$/m);
+    return line !== null && (BigInt(`0x${line[1]}`) & (1n << 14n)) !== 0n ? true as const : null;
+  }, { timeoutMs, what: `pid ${pid} ignoring SIGTERM` });
+}
+
 /** The /proc state letter of `pid` (`R`, `S`, `T`, `Z`…), or null when it is gone. */
 export function procState(pid: number): string | null {
   try {

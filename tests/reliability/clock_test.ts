@@ -7,7 +7,7 @@
  */
 import assert from "node:assert/strict";
 import { startDaemon } from "../helpers/daemon_harness.ts";
-import { waitFor } from "../helpers/wait_for.ts";
+import { waitFor, waitIgnoresTerm } from "../helpers/wait_for.ts";
 import { daemonConfig, statusMap } from "./lib/daemon_util.ts";
 
 const LIB = "/usr/lib/x86_64-linux-gnu/faketime/libfaketimeMT.so.1";
@@ -67,6 +67,7 @@ Deno.test({
       const startS = (performance.now() - t0) / 1000;
       // stoptime 2 s, wall clock +1 d half-way through.
       await daemon.call("start", { names: ["stubborn"] });
+      await waitIgnoresTerm((await statusMap(daemon)).get("stubborn")!.pid!);
       t0 = performance.now();
       const stopping = daemon.call("stop", { names: ["stubborn"] });
       setTimeout(() => void jump("+1d"), 700);

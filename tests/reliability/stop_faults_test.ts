@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { startDaemon } from "../helpers/daemon_harness.ts";
-import { pidAlive, waitFor } from "../helpers/wait_for.ts";
+import { pidAlive, waitFor, waitIgnoresTerm } from "../helpers/wait_for.ts";
 import { daemonConfig, statusMap, waitState } from "./lib/daemon_util.ts";
 import { procStat } from "./lib/proc.ts";
 
@@ -26,6 +26,7 @@ Deno.test("F1/F2: TERM-ignoring and SIGSTOPped children are stopped by stoptime"
   ));
   try {
     const stubborn = await waitState(daemon, "stubborn", ["RUNNING"]);
+    await waitIgnoresTerm(stubborn.pid!);
     await waitState(daemon, "frozen", ["RUNNING"]);
     // `frozen` must really be stopped (state T) before we ask to stop it.
     const frozenPid = (await statusMap(daemon)).get("frozen")?.pid ?? 0;
