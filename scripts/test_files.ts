@@ -15,6 +15,7 @@ export const SERIAL: ReadonlySet<string> = new Set([
   "tests/reliability/scale_test.ts", // L1: 300 children, idle CPU; L7/F19 under prlimit
   "tests/reliability/log_load_test.ts", // L4: 20 MB/s of output; L5: 2 × 100 MiB lines
   "tests/reliability/socket_abuse_test.ts", // B1: 400 hostile requests; L6: 200 connections
+  "tests/reliability/probe_load_test.ts", // W5: 500 connects/s; prints the checker's CPU
 ]);
 
 /** Deno's default test file pattern: `{*_,*.,}test.{ts,tsx,mts,js,mjs,jsx}`. */
