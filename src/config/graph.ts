@@ -94,7 +94,20 @@ function closure(byName: ReadonlyMap<string, GraphNode>, names: Iterable<string>
 
 /** Programs that depend directly on `name`, in file order. */
 export function dependentsOf(nodes: readonly GraphNode[], name: string): string[] {
-  return nodes.filter((n) => n.dependsOn.some((d) => d.name === name)).map((n) => n.name);
+  return [...(dependentsIndex(nodes).get(name) ?? [])];
+}
+
+/** Every program → the programs that depend on it directly (each once, in file order): one pass. */
+export function dependentsIndex(nodes: readonly GraphNode[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const n of nodes) {
+    for (const name of new Set(n.dependsOn.map((d) => d.name))) {
+      const list = out.get(name);
+      if (list === undefined) out.set(name, [n.name]);
+      else list.push(n.name);
+    }
+  }
+  return out;
 }
 
 /**

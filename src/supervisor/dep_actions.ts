@@ -3,7 +3,7 @@
  * order"): a start brings its dependencies up first and may wait in WAITING; a stop of several
  * processes goes in reverse dependency order and names the dependents it leaves running.
  */
-import { startWaves } from "../config/graph.ts";
+import { dependentsIndex, startWaves } from "../config/graph.ts";
 import type { ProgramSpec } from "../config/types.ts";
 import type { ActionResult, DepsInfo } from "../protocol/types.ts";
 import type { StateStore } from "../state/store.ts";
@@ -44,16 +44,7 @@ const dependents = new WeakMap<readonly ProgramSpec[], ReadonlyMap<string, strin
 function dependentsByName(programs: readonly ProgramSpec[]): ReadonlyMap<string, string[]> {
   let map = dependents.get(programs);
   if (map === undefined) {
-    // One pass, same answer as dependentsOf: each dependent once, in file order.
-    const built = new Map<string, string[]>();
-    for (const p of programs) {
-      for (const name of new Set(p.dependsOn.map((d) => d.name))) {
-        const list = built.get(name);
-        if (list === undefined) built.set(name, [p.name]);
-        else list.push(p.name);
-      }
-    }
-    map = built;
+    map = dependentsIndex(programs);
     dependents.set(programs, map);
   }
   return map;
