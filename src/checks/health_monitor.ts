@@ -9,7 +9,7 @@ import type { HealthStatus, HealthVerdict } from "../protocol/types.ts";
 import { realProbeOs } from "./os.ts";
 import { resolveTarget } from "./placeholders.ts";
 import { ProbeLoop } from "./probe_loop.ts";
-import type { CheckKind, ExecIdentity, ProbeOs, ProbeResult } from "./types.ts";
+import type { CheckKind, CheckRunnerOptions, ProbeResult } from "./types.ts";
 
 /** The process turned unhealthy: `failures` consecutive failures, `last` the latest reason. */
 export interface UnhealthyEvent {
@@ -25,13 +25,8 @@ export interface HealthyEvent {
 }
 
 /** What a {@link HealthMonitor} needs; create it when the process becomes RUNNING. */
-export interface HealthMonitorOptions {
+export interface HealthMonitorOptions extends CheckRunnerOptions {
   readonly spec: HealthSpec;
-  /** Who exec checks run as; its `index` also resolves `{num}` placeholders. */
-  readonly exec: ExecIdentity;
-  readonly clock: Clock;
-  /** Defaults to the real OS. */
-  readonly os?: ProbeOs;
   readonly onUnhealthy: (event: UnhealthyEvent) => void;
   readonly onHealthy: (event: HealthyEvent) => void;
 }

@@ -9,7 +9,7 @@ import { createLineMatcher, type LineMatcher } from "./log_matcher.ts";
 import { realProbeOs } from "./os.ts";
 import { resolveTarget } from "./placeholders.ts";
 import { ProbeLoop } from "./probe_loop.ts";
-import type { CheckKind, ExecIdentity, ProbeOs } from "./types.ts";
+import type { CheckKind, CheckRunnerOptions } from "./types.ts";
 
 /** The first pass: `after` is seconds since the spawn. */
 export interface ReadyEvent {
@@ -26,13 +26,8 @@ export interface ReadyDeadlineEvent {
 }
 
 /** What a {@link ReadyWatcher} needs; create it right after the spawn. */
-export interface ReadyWatcherOptions {
+export interface ReadyWatcherOptions extends CheckRunnerOptions {
   readonly spec: ReadySpec;
-  /** Who exec checks run as; its `index` also resolves `{num}` placeholders. */
-  readonly exec: ExecIdentity;
-  readonly clock: Clock;
-  /** Defaults to the real OS. */
-  readonly os?: ProbeOs;
   readonly onReady: (event: ReadyEvent) => void;
   readonly onDeadline: (event: ReadyDeadlineEvent) => void;
 }

@@ -53,6 +53,15 @@ export interface ExecIdentity {
   readonly secretEnv: readonly string[];
 }
 
+/** What the ready watcher and the health monitor both run their checks with. */
+export interface CheckRunnerOptions {
+  /** Who exec checks run as; its `index` also resolves `{num}` placeholders. */
+  readonly exec: ExecIdentity;
+  readonly clock: Clock;
+  /** Defaults to the real OS. */
+  readonly os?: ProbeOs;
+}
+
 /** Everything a probe runner needs besides its target and timeout. */
 export interface ProbeContext {
   readonly clock: Clock;
