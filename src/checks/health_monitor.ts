@@ -3,7 +3,6 @@
  * `initialdelay`, every `period`; `failures` consecutive failures make it unhealthy, one pass
  * makes it healthy again and resets the count. Callbacks fire on transitions only.
  */
-import type { Clock } from "../clock.ts";
 import type { HealthSpec } from "../config/types.ts";
 import type { HealthStatus, HealthVerdict } from "../protocol/types.ts";
 import { realProbeOs } from "./os.ts";

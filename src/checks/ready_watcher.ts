@@ -3,7 +3,7 @@
  * every `period`, or matches output lines for a `log` check, until the first pass or the
  * `deadline` (measured from spawn). Each outcome is reported once; then it stops by itself.
  */
-import type { Clock, TimerId } from "../clock.ts";
+import type { TimerId } from "../clock.ts";
 import type { ReadySpec } from "../config/types.ts";
 import { createLineMatcher, type LineMatcher } from "./log_matcher.ts";
 import { realProbeOs } from "./os.ts";
