@@ -56,7 +56,19 @@ function readDirect(pid: number): string | null {
   try {
     return Deno.readTextFileSync(`/proc/${pid}/stat`);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) return null;
+    if (isGoneError(error)) return null;
     throw error;
   }
+}
+
+/**
+ * True for the errors a read of `/proc/PID/...` gives when PID is gone: ENOENT before the open,
+ * ESRCH when the process was reaped between open and read (Deno 2.9.6 throws that one as a plain
+ * `Error` "No such process (os error 3)", not as `NotFound`; seen in CI).
+ */
+export function isGoneError(error: unknown): boolean {
+  if (error instanceof Deno.errors.NotFound) return true;
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  return code === "ESRCH" || code === "ENOENT" || /\(os error 3\)/.test(error.message);
 }

@@ -68,7 +68,12 @@ export const denoSpawner: Spawner = {
       if ((error as { code?: string }).code !== "EPERM") return unsettled.has(pid);
     }
     // kill(0) also counts zombies, which a non-reaping PID 1 may keep forever: look closer.
-    return groupHasLiveMember(pid);
+    try {
+      return groupHasLiveMember(pid);
+    } catch {
+      // /proc could not be read: trust kill(0) (callers wait at most stoptime, then SIGKILL).
+      return true;
+    }
   },
 };
 
