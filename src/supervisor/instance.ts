@@ -427,17 +427,22 @@ export class Instance {
     const signalled = this.#operatorSignalAt;
     const byOperator = signalled !== null && clock.now() - signalled <= this.#spec.stoptime * 1000;
     const spec = this.#spec;
-    // Whatever is left of the group gets the stop signal now, SIGKILL after stoptime.
-    const leftovers = spawner.signalGroup(child.pid, spec.stopsignal);
-    if (leftovers && needsContinue(spec.stopsignal)) spawner.signalGroup(child.pid, "SIGCONT");
-    // With leftovers the old path stays as it was: its turns give them time to act on the signal.
-    if (!outputEnded || leftovers) {
-      const grace = sleep(clock, OUTPUT_GRACE_MS);
-      const done = await Promise.race([drained.then(() => true), grace.done.then(() => false)]);
-      grace.cancel();
-      if (!done) output.detach();
+    try {
+      // Whatever is left of the group gets the stop signal now, SIGKILL after stoptime.
+      const leftovers = spawner.signalGroup(child.pid, spec.stopsignal);
+      if (leftovers && needsContinue(spec.stopsignal)) spawner.signalGroup(child.pid, "SIGCONT");
+      // With leftovers the old path stays as it was: its turns give them time to act on it.
+      if (!outputEnded || leftovers) {
+        const grace = sleep(clock, OUTPUT_GRACE_MS);
+        const done = await Promise.race([drained.then(() => true), grace.done.then(() => false)]);
+        grace.cancel();
+        if (!done) output.detach();
+      }
+      if (leftovers) await this.#reapGroup(child.pid, spec.stoptime * 1000);
+    } catch (error) {
+      // The exit is published whatever failed here: a lost EXITED would wedge the process.
+      console.error(`taskmasterd: ${this.#name}: after exit of pid ${child.pid}: ${String(error)}`);
     }
-    if (leftovers) await this.#reapGroup(child.pid, spec.stoptime * 1000);
     this.#closeStdin(child);
     if (this.#child === child) this.#child = null;
     if (byOperator) this.#operatorExitGen = gen;

@@ -351,3 +351,27 @@ Deno.test("Instance: status() reports since on the wall clock; signal() needs a 
   assert.equal(r.instance.signal("SIGHUP"), true);
   assert.deepStrictEqual(r.spawner.signalsTo(r.spawner.last.pid), ["SIGHUP"]);
 });
+
+Deno.test("Instance: the exit is published even when probing the group's leftovers throws", async () => {
+  const r = instanceRig({ starttime: 1, autorestart: "never" });
+  r.instance.dispatch({ type: "START" });
+  await r.clock.tick(1000);
+  assert.equal(r.instance.record.state, "RUNNING");
+  // As /proc/PID/stat did in CI (ESRCH on a pid reaped mid-read) before it was classified.
+  r.spawner.groupAliveOverride = () => {
+    throw new Error("No such process (os error 3): readfile '/proc/7291/stat'");
+  };
+  const quiet = console.error;
+  const said: string[] = [];
+  console.error = (...parts: unknown[]) => void said.push(parts.join(" "));
+  try {
+    r.spawner.last.exit(0);
+    await r.clock.flush();
+  } finally {
+    console.error = quiet;
+  }
+  assert.equal(r.instance.record.state, "EXITED");
+  assert.equal(r.instance.pid, null);
+  assert.equal(r.events("exited").length, 1);
+  assert.ok(said.some((line) => line.includes("after exit of pid")), said.join("\n"));
+});
