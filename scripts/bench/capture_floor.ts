@@ -11,6 +11,7 @@
 import { parseArgs } from "node:util";
 import { FileRegistry } from "../../src/logs/file_registry.ts";
 import { createProcessOutput } from "../../src/logs/process_output.ts";
+import { expectedSeqBytes } from "./seq_check.ts";
 
 const args = parseArgs({
   args: Deno.args,
@@ -25,15 +26,7 @@ const reps = Number(args.values.reps);
 const modes = args.values.modes.split(",");
 const dir = Deno.makeTempDirSync({ prefix: "tm-capture-" });
 
-/** Bytes `seq 1 n` prints. */
-function seqBytes(n: number): number {
-  let total = 0;
-  for (let digits = 1, low = 1; low <= n; digits++, low *= 10) {
-    total += (Math.min(n, low * 10 - 1) - low + 1) * (digits + 1);
-  }
-  return total;
-}
-const expected = seqBytes(lines);
+const expected = expectedSeqBytes(lines);
 
 function spawnSeq(stdout: "piped" | "null"): Deno.ChildProcess {
   return new Deno.Command("/usr/bin/seq", {
