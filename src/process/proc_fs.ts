@@ -40,6 +40,21 @@ export function readProcStats(pids: readonly number[]): Map<number, string> {
   return stats;
 }
 
+/**
+ * The stat line of every process /proc lists now; processes that end meanwhile are skipped.
+ * Direct /proc access only: callers check {@link procReadable} first.
+ */
+export function readAllProcStats(): string[] {
+  const lines: string[] = [];
+  for (const entry of Deno.readDirSync("/proc")) {
+    const first = entry.name.charCodeAt(0);
+    if (first < 48 || first > 57) continue; // not a pid ("self", "sys", …)
+    const line = readDirect(Number(entry.name));
+    if (line !== null) lines.push(line);
+  }
+  return lines;
+}
+
 /** True when this run may read /proc directly (false after the first NotCapable). */
 export function procReadable(): boolean {
   if (!direct) return false;

@@ -1,6 +1,9 @@
 /** Reading /proc/PID/stat when a pid may vanish at any moment. */
 import assert from "node:assert/strict";
-import { isGoneError, readProcStats } from "../../../src/process/proc_fs.ts";
+import { killGroup } from "../../../src/process/kill_group.ts";
+import { isGoneError, readAllProcStats, readProcStats } from "../../../src/process/proc_fs.ts";
+import { groupHasLiveMember } from "../../../src/process/spawner.ts";
+import { waitFor } from "../../helpers/wait_for.ts";
 
 Deno.test("isGoneError: ENOENT and ESRCH (reaped between open and read) mean the pid is gone", () => {
   assert(isGoneError(new Deno.errors.NotFound("No such file or directory (os error 2)")));
@@ -22,4 +25,29 @@ Deno.test("readProcStats: a live pid is read, a reaped one is absent", async () 
   const stats = readProcStats([Deno.pid, child.pid]);
   assert.ok(stats.get(Deno.pid)?.startsWith(`${Deno.pid} (`));
   assert.equal(stats.has(child.pid), false);
+});
+
+Deno.test("groupHasLiveMember: a live group is seen; once its members are dead it is not", async () => {
+  // setsid(1) makes the shell lead a group of its own; its `sleep` child is a second member.
+  const child = new Deno.Command("setsid", {
+    args: ["sh", "-c", "sleep 60 & wait"],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  try {
+    await waitFor(() => groupHasLiveMember(child.pid) || null, { what: "the group to show up" });
+    killGroup(child.pid, "SIGKILL");
+    await child.status;
+    // The sleep may linger as a zombie until PID 1 reaps it: it does not count as live. The
+    // answer comes from a scan shared for a few ms, so poll until it is fresh.
+    await waitFor(() => !groupHasLiveMember(child.pid) || null, { what: "the group to be gone" });
+  } finally {
+    killGroup(child.pid, "SIGKILL");
+  }
+});
+
+Deno.test("readAllProcStats: lists this process and only parsable pid entries", () => {
+  const lines = readAllProcStats();
+  assert.ok(lines.some((line) => line.startsWith(`${Deno.pid} (`)));
+  assert.ok(lines.every((line) => /^\d+ \(/.test(line)), "every line is a /proc/PID/stat line");
 });
