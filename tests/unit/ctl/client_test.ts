@@ -196,3 +196,26 @@ Deno.test("a socket nobody listens on (stale): exit 3, saying so", async () => {
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("a daemon that accepts but never answers is exit 3 after the answer deadline", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tm_client_" });
+  const path = `${dir}/mute.sock`;
+  const listener = Deno.listen({ transport: "unix", path });
+  const held: Deno.Conn[] = [];
+  const accepting = (async () => {
+    for await (const conn of listener) held.push(conn); // read nothing, answer nothing
+  })();
+  try {
+    const client = new ControlClient(path, 200);
+    await assert.rejects(
+      () => client.call("status", {}),
+      exitCode(3, /did not answer status within 0\.2 s$/),
+    );
+    client.close();
+  } finally {
+    listener.close();
+    await accepting.catch(() => {});
+    for (const conn of held) conn.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
