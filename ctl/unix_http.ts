@@ -35,26 +35,36 @@ export async function exchange(
   request.set(encoder.encode(head));
   request.set(payload, head.length);
   for (let at = 0; at < request.length;) at += await conn.write(request.subarray(at));
-  return parseAnswer(await readToEnd(conn));
+  return parseAnswer(await readAnswer(conn));
 }
 
-async function readToEnd(conn: Deno.Conn): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let total = 0;
+/**
+ * Reads until the daemon closes, or until a `content-length` body is complete (a server that
+ * kept the connection open despite `connection: close` would otherwise hold the call).
+ */
+async function readAnswer(conn: Deno.Conn): Promise<Uint8Array> {
+  let all = new Uint8Array(0);
+  let expected = -1; // total answer length, once the head told it
   const buffer = new Uint8Array(64 * 1024);
-  while (true) {
+  while (expected < 0 || all.length < expected) {
     const n = await conn.read(buffer);
     if (n === null) break;
-    chunks.push(buffer.slice(0, n));
-    total += n;
-  }
-  const all = new Uint8Array(total);
-  let at = 0;
-  for (const chunk of chunks) {
-    all.set(chunk, at);
-    at += chunk.length;
+    const grown = new Uint8Array(all.length + n);
+    grown.set(all);
+    grown.set(buffer.subarray(0, n), all.length);
+    all = grown;
+    if (expected < 0) expected = answerLength(all);
   }
   return all;
+}
+
+/** Head + body length when the head is complete and names a content-length; -1 otherwise. */
+function answerLength(bytes: Uint8Array): number {
+  const end = indexOf(bytes, CRLFCRLF, 0);
+  if (end < 0) return -1;
+  const head = new TextDecoder().decode(bytes.subarray(0, end));
+  const length = /\r\ncontent-length:[ \t]*(\d+)[ \t]*(?:\r\n|$)/i.exec(head);
+  return length === null ? -1 : end + 4 + Number(length[1]);
 }
 
 /** Parses a complete HTTP/1.1 answer (status line, headers, body by length, chunks or EOF). */

@@ -219,3 +219,33 @@ Deno.test("a daemon that accepts but never answers is exit 3 after the answer de
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("an answer with a content-length is complete without waiting for the connection to close", async () => {
+  const dir = await Deno.makeTempDir({ prefix: "tm_client_" });
+  const path = `${dir}/open.sock`;
+  const listener = Deno.listen({ transport: "unix", path });
+  const held: Deno.Conn[] = [];
+  const body = JSON.stringify({ ok: true, result: { version: "x" } });
+  const serving = (async () => {
+    for await (const conn of listener) {
+      held.push(conn); // answered, never closed: only the length says the answer is over
+      await conn.read(new Uint8Array(4096));
+      await conn.write(
+        new TextEncoder().encode(
+          `HTTP/1.1 200 OK\r\nx-taskmaster-api: ${API_VERSION}\r\n` +
+            `content-length: ${body.length}\r\n\r\n${body}`,
+        ),
+      );
+    }
+  })();
+  try {
+    const client = new ControlClient(path, 5_000);
+    assert.deepEqual(await client.call("version", {}), { version: "x" });
+    client.close();
+  } finally {
+    listener.close();
+    await serving.catch(() => {});
+    for (const conn of held) conn.close();
+    await Deno.remove(dir, { recursive: true });
+  }
+});
