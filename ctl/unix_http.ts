@@ -19,18 +19,20 @@ const encoder = new TextEncoder();
 const CRLFCRLF = [13, 10, 13, 10];
 
 /**
- * Sends `method route` with `body` (JSON) on `conn` and reads the answer until the daemon closes.
- * The caller owns `conn` and closes it (also to abort: the pending read then throws).
+ * Sends `method route` with `body` (JSON unless `contentType` says otherwise) on `conn` and reads
+ * the answer. The caller owns `conn` and closes it (also to abort: the pending read then throws).
+ * The request line is in origin form (`POST /v1/status`), which every server accepts.
  */
 export async function exchange(
   conn: Deno.Conn,
   method: "GET" | "POST",
   route: string,
   body: string,
+  contentType = "application/json",
 ): Promise<UnixHttpAnswer> {
   const payload = encoder.encode(body);
   const head = `${method} ${route} HTTP/1.1\r\nhost: taskmasterd\r\nconnection: close\r\n` +
-    `content-type: application/json\r\ncontent-length: ${payload.length}\r\n\r\n`;
+    `content-type: ${contentType}\r\ncontent-length: ${payload.length}\r\n\r\n`;
   const request = new Uint8Array(head.length + payload.length);
   request.set(encoder.encode(head));
   request.set(payload, head.length);

@@ -1,4 +1,5 @@
 /** HTTP over a unix socket (Deno's `createHttpClient` unix transport), as status probes use it. */
+import { exchange } from "../../ctl/unix_http.ts";
 
 /** A reusable HTTP client bound to one unix socket path. */
 export class UnixHttp {
@@ -32,10 +33,11 @@ export class UnixHttp {
 }
 
 /**
- * One HTTP/1.0 POST over a fresh unix-socket connection with an origin-form request line
- * (`POST /RPC2`), for servers such as supervisord's medusa that reject the absolute-form line
- * (`POST http://localhost/RPC2`) Deno's unix "proxy" client sends. Returns the response body;
- * throws on a non-2xx status or after `timeoutMs`.
+ * One POST over a fresh unix-socket connection with an origin-form request line (`POST /RPC2`),
+ * for servers such as supervisord's medusa that reject the absolute-form line
+ * (`POST http://localhost/RPC2`) Deno's unix "proxy" client sends; spoken by the controller's own
+ * raw client (ctl/unix_http.ts). Returns the response body; throws on a non-2xx status or after
+ * `timeoutMs`.
  */
 export async function rawUnixPost(
   path: string,
@@ -47,25 +49,12 @@ export async function rawUnixPost(
   const conn = await Deno.connect({ transport: "unix", path });
   const timer = setTimeout(() => conn.close(), timeoutMs);
   try {
-    const payload = new TextEncoder().encode(body);
-    const head = `POST ${route} HTTP/1.0\r\nHost: localhost\r\nContent-Type: ${contentType}\r\n` +
-      `Content-Length: ${payload.length}\r\n\r\n`;
-    await conn.write(new TextEncoder().encode(head));
-    await conn.write(payload);
-    const chunks: Uint8Array<ArrayBuffer>[] = [];
-    const buffer = new Uint8Array(65536);
-    while (true) {
-      const got = await conn.read(buffer);
-      if (got === null) break;
-      chunks.push(buffer.slice(0, got));
+    const answer = await exchange(conn, "POST", route, body, contentType);
+    const text = new TextDecoder().decode(answer.body);
+    if (answer.status < 200 || answer.status > 299) {
+      throw new Error(`POST ${route}: HTTP ${answer.status}: ${text.slice(0, 200)}`);
     }
-    const text = new TextDecoder().decode(await new Blob(chunks).arrayBuffer());
-    const status = Number(/^HTTP\/1\.\d (\d{3})/.exec(text)?.[1] ?? 0);
-    const bodyAt = text.indexOf("\r\n\r\n");
-    if (status < 200 || status > 299 || bodyAt < 0) {
-      throw new Error(`POST ${route}: HTTP ${status}: ${text.slice(0, 200)}`);
-    }
-    return text.slice(bodyAt + 4);
+    return text;
   } finally {
     clearTimeout(timer);
     try {
