@@ -197,55 +197,60 @@ Deno.test("a socket nobody listens on (stale): exit 3, saying so", async () => {
   }
 });
 
-Deno.test("a daemon that accepts but never answers is exit 3 after the answer deadline", async () => {
+/**
+ * A socket whose connections are kept open (never closed by the server) and handed to `onConn`;
+ * everything is closed after `fn`.
+ */
+async function withHeldConnections(
+  onConn: (conn: Deno.Conn) => Promise<void>,
+  fn: (path: string) => Promise<void>,
+): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "tm_client_" });
-  const path = `${dir}/mute.sock`;
+  const path = `${dir}/held.sock`;
   const listener = Deno.listen({ transport: "unix", path });
   const held: Deno.Conn[] = [];
-  const accepting = (async () => {
-    for await (const conn of listener) held.push(conn); // read nothing, answer nothing
-  })();
-  try {
-    const client = new ControlClient(path, 200);
-    await assert.rejects(
-      () => client.call("status", {}),
-      exitCode(3, /did not answer status within 0\.2 s$/),
-    );
-    client.close();
-  } finally {
-    listener.close();
-    await accepting.catch(() => {});
-    for (const conn of held) conn.close();
-    await Deno.remove(dir, { recursive: true });
-  }
-});
-
-Deno.test("an answer with a content-length is complete without waiting for the connection to close", async () => {
-  const dir = await Deno.makeTempDir({ prefix: "tm_client_" });
-  const path = `${dir}/open.sock`;
-  const listener = Deno.listen({ transport: "unix", path });
-  const held: Deno.Conn[] = [];
-  const body = JSON.stringify({ ok: true, result: { version: "x" } });
   const serving = (async () => {
     for await (const conn of listener) {
-      held.push(conn); // answered, never closed: only the length says the answer is over
-      await conn.read(new Uint8Array(4096));
-      await conn.write(
-        new TextEncoder().encode(
-          `HTTP/1.1 200 OK\r\nx-taskmaster-api: ${API_VERSION}\r\n` +
-            `content-length: ${body.length}\r\n\r\n${body}`,
-        ),
-      );
+      held.push(conn);
+      await onConn(conn);
     }
   })();
   try {
-    const client = new ControlClient(path, 5_000);
-    assert.deepEqual(await client.call("version", {}), { version: "x" });
-    client.close();
+    await fn(path);
   } finally {
     listener.close();
     await serving.catch(() => {});
     for (const conn of held) conn.close();
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+Deno.test("a daemon that accepts but never answers is exit 3 after the answer deadline", async () => {
+  await withHeldConnections(async () => {/* read nothing, answer nothing */}, async (path) => {
+    const client = new ControlClient(path, 200);
+    await assert.rejects(
+      () => client.call("status", {}),
+      exitCode(3, /did not answer status within 0\.2 s$/),
+    );
+    client.close();
+  });
+});
+
+Deno.test("an answer with a content-length is complete without waiting for the connection to close", async () => {
+  const body = JSON.stringify({ ok: true, result: { version: "x" } });
+  const answer = async (conn: Deno.Conn) => {
+    // Answered, never closed: only the length says the answer is over.
+    await conn.read(new Uint8Array(4096));
+    await conn.write(
+      new TextEncoder().encode(
+        `HTTP/1.1 200 OK\r\nx-taskmaster-api: ${API_VERSION}\r\n` +
+          `content-length: ${body.length}\r\n\r\n${body}`,
+      ),
+    );
+  };
+  await withHeldConnections(answer, async (path) => {
+    const client = new ControlClient(path, 5_000);
+    assert.deepEqual(await client.call("version", {}), { version: "x" });
+    client.close();
+  });
 });
