@@ -6,7 +6,7 @@
 import type { HealthSpec } from "../config/types.ts";
 import type { HealthStatus, HealthVerdict } from "../protocol/types.ts";
 import { realProbeOs } from "./os.ts";
-import { resolveTarget } from "./placeholders.ts";
+import { resolveTarget } from "../config/check_placeholders.ts";
 import { ProbeLoop } from "./probe_loop.ts";
 import type { CheckKind, CheckRunnerOptions, ProbeResult } from "./types.ts";
 

@@ -5,9 +5,9 @@
  */
 import type { TimerId } from "../clock.ts";
 import type { ReadySpec } from "../config/types.ts";
-import { createLineMatcher, type LineMatcher } from "./log_matcher.ts";
+import { createLineMatcher, type LineMatcher } from "../config/log_pattern.ts";
 import { realProbeOs } from "./os.ts";
-import { resolveTarget } from "./placeholders.ts";
+import { resolveTarget } from "../config/check_placeholders.ts";
 import { ProbeLoop } from "./probe_loop.ts";
 import type { CheckKind, CheckRunnerOptions } from "./types.ts";
 

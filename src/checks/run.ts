@@ -1,6 +1,6 @@
 /**
  * One probe of any kind (docs/checks.md): dispatches a placeholder-resolved target to its
- * runner. `log` is not a probe (see log_matcher.ts) and always fails here.
+ * runner. `log` is not a probe (see config/log_pattern.ts) and always fails here.
  */
 import type { CheckTarget } from "../config/types.ts";
 import { runExec } from "./exec.ts";

@@ -3,8 +3,8 @@
  * "health"). Every bad form is reported at its own key; the result is undefined on any error.
  */
 import { isMap, isScalar, isSeq } from "yaml";
-import { logPatternProblem } from "../checks/log_matcher.ts";
-import { placeholderProblem } from "../checks/placeholders.ts";
+import { logPatternProblem } from "./log_pattern.ts";
+import { placeholderProblem } from "./check_placeholders.ts";
 import {
   readArgv,
   readBool,

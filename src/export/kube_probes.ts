@@ -4,7 +4,7 @@
  * `deadline`; `health` becomes a livenessProbe. What does not carry over is returned with the
  * probes, so the mapping table (mapping.ts) and the renderer (kubernetes.ts) tell one story.
  */
-import { resolveTarget } from "../checks/placeholders.ts";
+import { resolveTarget } from "../config/check_placeholders.ts";
 import type { CheckTarget, ProgramSpec } from "../config/types.ts";
 
 type Doc = Record<string, unknown>;

@@ -5,7 +5,7 @@
 import type { Clock } from "../clock.ts";
 import type { ProgramSpec, ReadySpec } from "../config/types.ts";
 import { ReadyWatcher } from "../checks/ready_watcher.ts";
-import { LOG_LINE_CAP } from "../checks/log_matcher.ts";
+import { LOG_LINE_CAP } from "../config/log_pattern.ts";
 
 /** A running readiness watch of one spawn. */
 export interface ReadyWatch {

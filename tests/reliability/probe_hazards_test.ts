@@ -11,7 +11,7 @@ import {
   createLineMatcher,
   LOG_LINE_CAP,
   logPatternProblem,
-} from "../../src/checks/log_matcher.ts";
+} from "../../src/config/log_pattern.ts";
 import { realProbeOs } from "../../src/checks/os.ts";
 import { runProbe } from "../../src/checks/run.ts";
 import type { ExecIdentity, ProbeOs, ProbeResult } from "../../src/checks/types.ts";

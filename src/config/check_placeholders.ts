@@ -3,7 +3,7 @@
  * per instance index. Pure. Other braces (a regex `a{2}`) are left alone; only text that starts
  * like a placeholder (`{num`, any case, blanks allowed) must be one of the two exact forms.
  */
-import type { CheckTarget } from "../config/types.ts";
+import type { CheckTarget } from "./types.ts";
 
 /** The largest N accepted in `{num+N}` (ports and the like stay far below it). */
 export const MAX_PLACEHOLDER_OFFSET = 1_000_000;

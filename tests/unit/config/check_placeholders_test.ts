@@ -4,7 +4,7 @@ import {
   resolvePlaceholders,
   resolveTarget,
   targetPlaceholderProblem,
-} from "../../../src/checks/placeholders.ts";
+} from "../../../src/config/check_placeholders.ts";
 
 Deno.test("placeholders: {num} and {num+N} resolve for an index", () => {
   assert.equal(resolvePlaceholders("127.0.0.1:{num+8000}", 2), "127.0.0.1:8002");

@@ -3,7 +3,7 @@ import {
   createLineMatcher,
   LOG_LINE_CAP,
   logPatternProblem,
-} from "../../../src/checks/log_matcher.ts";
+} from "../../../src/config/log_pattern.ts";
 
 Deno.test("log matcher: unanchored regex over one line", () => {
   const match = createLineMatcher("ready to accept (connections|clients)");
