@@ -45,34 +45,37 @@ export async function exchange(
  * kept the connection open despite `connection: close` would otherwise hold the call).
  */
 async function readAnswer(conn: Deno.Conn): Promise<Uint8Array> {
-  let all = new Uint8Array(0);
+  const parts: Uint8Array[] = [];
+  let total = 0;
   let expected = -1; // total answer length, once the head told it
   const buffer = new Uint8Array(64 * 1024);
-  while (expected < 0 || all.length < expected) {
+  while (expected < 0 || total < expected) {
     const n = await conn.read(buffer);
     if (n === null) break;
-    const grown = new Uint8Array(all.length + n);
-    grown.set(all);
-    grown.set(buffer.subarray(0, n), all.length);
-    all = grown;
-    if (expected < 0) expected = answerLength(all);
+    parts.push(buffer.slice(0, n));
+    total += n;
+    if (expected < 0) {
+      const head = parseHead(concat(parts)); // usually the first read holds the whole head
+      const length = head?.headers.get("content-length");
+      if (head && length !== undefined && /^\d+$/.test(length)) {
+        expected = head.end + 4 + Number(length);
+      }
+    }
   }
-  return all;
+  return concat(parts);
 }
 
-/** Head + body length when the head is complete and names a content-length; -1 otherwise. */
-function answerLength(bytes: Uint8Array): number {
-  const end = indexOf(bytes, CRLFCRLF, 0);
-  if (end < 0) return -1;
-  const head = new TextDecoder().decode(bytes.subarray(0, end));
-  const length = /\r\ncontent-length:[ \t]*(\d+)[ \t]*(?:\r\n|$)/i.exec(head);
-  return length === null ? -1 : end + 4 + Number(length[1]);
+interface Head {
+  /** Offset of the blank line that ends the head. */
+  readonly end: number;
+  readonly status: number;
+  readonly headers: ReadonlyMap<string, string>;
 }
 
-/** Parses a complete HTTP/1.1 answer (status line, headers, body by length, chunks or EOF). */
-export function parseAnswer(bytes: Uint8Array): UnixHttpAnswer {
+/** The status line and headers, or null while the head is not complete. */
+function parseHead(bytes: Uint8Array): Head | null {
   const end = indexOf(bytes, CRLFCRLF, 0);
-  if (end < 0) throw new BadAnswerError("the answer ended inside its head");
+  if (end < 0) return null;
   const lines = new TextDecoder().decode(bytes.subarray(0, end)).split("\r\n");
   const status = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0] ?? "");
   if (status === null) throw new BadAnswerError(`not an HTTP status line: ${lines[0]}`);
@@ -82,7 +85,15 @@ export function parseAnswer(bytes: Uint8Array): UnixHttpAnswer {
     if (colon <= 0) throw new BadAnswerError(`bad header line: ${line}`);
     headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
   }
-  const rest = bytes.subarray(end + 4);
+  return { end, status: Number(status[1]), headers };
+}
+
+/** Parses a complete HTTP/1.1 answer (status line, headers, body by length, chunks or EOF). */
+export function parseAnswer(bytes: Uint8Array): UnixHttpAnswer {
+  const head = parseHead(bytes);
+  if (head === null) throw new BadAnswerError("the answer ended inside its head");
+  const { headers } = head;
+  const rest = bytes.subarray(head.end + 4);
   let body: Uint8Array;
   if (/chunked/i.test(headers.get("transfer-encoding") ?? "")) body = dechunk(rest);
   else if (headers.has("content-length")) {
@@ -92,7 +103,7 @@ export function parseAnswer(bytes: Uint8Array): UnixHttpAnswer {
     }
     body = rest.subarray(0, length);
   } else body = rest;
-  return { status: Number(status[1]), headers, body };
+  return { status: head.status, headers, body };
 }
 
 function dechunk(bytes: Uint8Array): Uint8Array {
@@ -109,6 +120,11 @@ function dechunk(bytes: Uint8Array): Uint8Array {
     parts.push(bytes.subarray(at, at + size));
     at += size + 2;
   }
+  return concat(parts);
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  if (parts.length === 1) return parts[0]!;
   const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
   let offset = 0;
   for (const part of parts) {
